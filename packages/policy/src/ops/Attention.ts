@@ -9,17 +9,23 @@
  * products on small tensors cut from the host copy:
  *
  *   forward   S = q̃ kᵀ + M, P = softmax(S), O = P v          (q̃ = q / √dh, M the mask)
- *   backward  dP = dO vᵀ, dS = P ⊙ (dP - rowsum(dO ⊙ O)),  dq̃ = dS k, dk = dSᵀ q̃, dv = Pᵀ dO
+ *   backward  dP = dO vᵀ, dS = P ⊙ (dP - rowsum(dO ⊙ O)),  dq̃ = dS k, dkᵀ = q̃ᵀ dS, dvᵀ = dOᵀ P
  *
- * with every product untransposed because both layouts of q, k, v are at hand (dSᵀ and Pᵀ
- * are explicit transposes of [T, T] blocks). rowsum(dP ⊙ P) = rowsum(dO ⊙ O), as in
- * FlashAttention, is a [T, dh] product instead of a [T, T] one.
+ * with every product untransposed because both layouts of q, k, v and dO are at hand.
+ * rowsum(dP ⊙ P) = rowsum(dO ⊙ O), as in FlashAttention, is a [T, dh] product instead of
+ * a [T, T] one.
+ *
+ * Causal blocks: when the mask hides every key after its query (j > i), the queries are
+ * cut into blocks of `queryBlock` rows and block [s, e) attends only to keys [0, e). The
+ * skipped keys would get probability exactly 0 (exp of -1e9 underflows), so the result is
+ * the same, and about half of the [T, T] work is never done. Any other mask gets one block
+ * over all keys.
  *
  * The mask value must be finite and every query must keep at least one key (a row of the
  * mask entirely `masked` still normalises, over all keys).
  */
 import * as tf from "@tensorflow/tfjs"
-import { copyInto, copyTaken, give, take } from "./Host.js"
+import { copyInto, copyTaken, give, take, view } from "./Host.js"
 import { transpose2d } from "./Linear.js"
 
 /** Additive mask value for disallowed keys (exp underflows to exactly 0). */
@@ -32,12 +38,71 @@ export const causalMask = (t: number): Float32Array => {
   return m
 }
 
+/** Query rows per causal block: measured fastest at T = 256 (64: more calls, 256: no skipping). */
+export const defaultQueryBlock = 128
+
 export interface AttentionShape {
   /** Batch rows. */
   readonly batch: number
   /** Sequence length. */
   readonly time: number
   readonly heads: number
+  /** Query rows per causal block (default `defaultQueryBlock`). */
+  readonly queryBlock?: number
+}
+
+// Masks are built once per forward pass and shared by the layers: check each once.
+const causalCache = new WeakMap<Float32Array, boolean>()
+
+/** Whether every [T, T] matrix of `mask` hides all keys after the query (value ≤ `masked`). */
+const isCausal = (mask: Float32Array, t: number): boolean => {
+  const known = causalCache.get(mask)
+  if (known !== undefined) return known
+  let causal = true
+  for (let o = 0; causal && o < mask.length; o += t * t) {
+    for (let i = 0; causal && i < t; i++) {
+      for (let j = i + 1; j < t; j++) {
+        if (!(mask[o + i * t + j]! <= masked)) {
+          causal = false
+          break
+        }
+      }
+    }
+  }
+  causalCache.set(mask, causal)
+  return causal
+}
+
+interface QueryBlock {
+  /** Query rows [start, end). */
+  readonly start: number
+  readonly end: number
+  /** Keys [0, keys) attended to. */
+  readonly keys: number
+  /** Offset of this block's [end - start, keys] probabilities within a pair's. */
+  readonly offset: number
+}
+
+const queryBlocks = (t: number, size: number, causal: boolean): ReadonlyArray<QueryBlock> => {
+  const blocks: Array<QueryBlock> = []
+  let offset = 0
+  for (let start = 0; start < t; start += size) {
+    const end = Math.min(t, start + size)
+    const keys = causal ? end : t
+    blocks.push({ start, end, keys, offset })
+    offset += (end - start) * keys
+  }
+  return blocks
+}
+
+/** Columns [from, from + count) of the row-major [rows, stride] matrix at `src[offset]`. */
+const columns = (src: Float32Array, offset: number, rows: number, stride: number, from: number, count: number) => {
+  const out = take(rows * count)
+  for (let r = 0; r < rows; r++) {
+    const o = offset + r * stride + from
+    out.set(src.subarray(o, o + count), r * count)
+  }
+  return out
 }
 
 /**
@@ -52,69 +117,119 @@ export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32
   const pairs = B * H
   const block = T * dh
   const scale = 1 / Math.sqrt(dh)
-  const perRowMask = mask.length === B * T * T
-  const pairsPerRow = H * block
+  const maskRows = mask.length === B * T * T ? B : 1
+  const blocks = queryBlocks(T, shape.queryBlock ?? defaultQueryBlock, isCausal(mask, T))
+  const last = blocks[blocks.length - 1]!
+  const probsPerPair = last.offset + (last.end - last.start) * last.keys
   /** Block index of (part, pair) with pair = b*H + h. */
   const index = (part: number, p: number) => (Math.floor(p / H) * 3 + part) * H + (p % H)
-  const at = (buf: Float32Array, part: number, p: number, r: number, c: number) =>
-    tf.tensor2d(buf.subarray(index(part, p) * block, (index(part, p) + 1) * block), [r, c])
+  /** Rows [from, to) of a [T, dh] block. */
+  const rowsOf = (buf: Float32Array, base: number, from: number, to: number) =>
+    tf.tensor2d(buf.subarray(base + from * dh, base + to * dh), [to - from, dh])
+  /** Columns [from, from + count) of a [dh, T] block. */
+  const colsOf = (buf: Float32Array, base: number, from: number, count: number) => {
+    if (from === 0 && count === T) return tf.tensor2d(buf.subarray(base, base + block), [dh, T])
+    const part = columns(buf, base, dh, T, from, count)
+    const t = tf.tensor2d(part, [dh, count])
+    give(part)
+    return t
+  }
   const recording = tf.engine().isTapeOn()
   const f = tf.customGrad((x_) => {
     // [B, 3H, T, dh] and [B, 3H, dh, T] host copies (4-D transposes: the 5-D kernel is
-    // slow); q scaled by 1/√dh. Block (b, part, h) is at index b*3H + part*H + h.
+    // slow); q scaled by 1/√dh in both. Block (b, part, h) is at index b*3H + part*H + h.
     const four = tf.reshape(x_ as tf.Tensor, [B, T, 3 * H, dh])
     const rows = copyTaken(tf.transpose(four, [0, 2, 1, 3]))
     const cols = copyTaken(tf.transpose(four, [0, 2, 3, 1]))
     for (let b = 0; b < B; b++) {
-      const start = b * 3 * pairsPerRow
-      for (let i = start; i < start + pairsPerRow; i++) rows[i] *= scale
+      const start = b * 3 * H * block
+      for (let i = start; i < start + H * block; i++) {
+        rows[i] *= scale
+        cols[i] *= scale
+      }
     }
-    const masks = Array.from({ length: perRowMask ? B : 1 }, (_, b) =>
-      tf.tensor2d(mask.subarray(b * T * T, (b + 1) * T * T), [T, T])
+    // The mask of each (mask row, query block): rows [start, end), keys [0, keys).
+    const masks = Array.from({ length: maskRows }, (_, r) =>
+      blocks.map(({ end, keys, start }) => {
+        const part = columns(mask, r * T * T + start * T, end - start, T, 0, keys)
+        const t = tf.tensor2d(part, [end - start, keys])
+        give(part)
+        return t
+      })
     )
     const out = take(pairs * block)
     // The probabilities wait for the backward pass on the host, not in the wasm heap
-    // (pairs × T² floats per layer; the heap is limited to 4 GiB), and only when a
+    // (pairs × T² floats per layer at most; the heap is limited to 4 GiB), and only when a
     // gradient is being recorded.
-    const probs = take(recording ? pairs * T * T : 0)
+    const probs = take(recording ? pairs * probsPerPair : 0)
     for (let p = 0; p < pairs; p++) {
-      tf.tidy(() => {
-        const prob = tf.softmax(tf.add(tf.matMul(at(rows, 0, p, T, dh), at(cols, 1, p, dh, T)), masks[perRowMask ? Math.floor(p / H) : 0]))
-        if (recording) copyInto(prob, probs, p * T * T)
-        copyInto(tf.matMul(prob, at(rows, 2, p, T, dh)), out, p * block)
-      })
+      const q = index(0, p) * block
+      const k = index(1, p) * block
+      const v = index(2, p) * block
+      const rowMasks = masks[maskRows === 1 ? 0 : Math.floor(p / H)]!
+      blocks.forEach(({ end, keys, offset, start }, i) =>
+        tf.tidy(() => {
+          const prob = tf.softmax(tf.add(tf.matMul(rowsOf(rows, q, start, end), colsOf(cols, k, 0, keys)), rowMasks[i]!))
+          if (recording) copyInto(prob, probs, p * probsPerPair + offset)
+          copyInto(tf.matMul(prob, rowsOf(rows, v, 0, keys)), out, p * block + start * dh)
+        })
+      )
     }
+    for (const t of masks.flat()) t.dispose()
     const value = tf.reshape(tf.transpose(tf.tensor4d(out, [B, H, T, dh]), [0, 2, 1, 3]), [B * T, d])
     if (!recording) give(rows, cols, out, probs)
     return {
       value,
       gradFunc: (dy: tf.Tensor) => {
-        const dO = copyTaken(tf.transpose(tf.reshape(dy, [B, T, H, dh]), [0, 2, 1, 3]))
+        const heads = tf.reshape(dy, [B, T, H, dh])
+        const dO = copyTaken(tf.transpose(heads, [0, 2, 1, 3]))
         // rowsum(dP ⊙ P) = rowsum(dO ⊙ O): a [T, dh] product per pair instead of [T, T].
         const rowDot = take(pairs * T)
         for (let r = 0; r < pairs * T; r++) {
           let acc = 0
-          for (let c = r * dh; c < (r + 1) * dh; c++) acc += dO[c] * out[c]
+          for (let c = r * dh; c < (r + 1) * dh; c++) acc += dO[c]! * out[c]!
           rowDot[r] = acc
         }
-        // dq, dk, dv in the [B, 3H, T, dh] order of the input.
+        // dq, dk, dv in the [B, 3H, T, dh] order of the input. dk and dv sum over the query
+        // blocks; the last block attends to every key, so it writes them and the others add.
         const grad = take(3 * pairs * block)
+        const addInto = (t: tf.Tensor, dst: number) => {
+          const src = view(t)
+          for (let i = 0; i < src.length; i++) grad[dst + i]! += src[i]!
+        }
         for (let p = 0; p < pairs; p++) {
-          tf.tidy(() => {
-            const prob = tf.tensor2d(probs.subarray(p * T * T, (p + 1) * T * T), [T, T])
-            const dOp = tf.tensor2d(dO.subarray(p * block, (p + 1) * block), [T, dh])
-            const dP = tf.matMul(dOp, at(cols, 2, p, dh, T))
-            const dS: tf.Tensor2D = tf.mul(prob, tf.sub(dP, tf.tensor2d(rowDot.subarray(p * T, (p + 1) * T), [T, 1])))
-            copyInto(tf.matMul(dS, at(rows, 1, p, T, dh)), grad, index(0, p) * block)
-            // dk = dSᵀ q̃ and dv = Pᵀ dO: transposing the [T, T] factor keeps the packed
-            // right operand of XNNPACK's product small ([T, dh] instead of [T, T]).
-            copyInto(tf.matMul(transpose2d(dS), at(rows, 0, p, T, dh)), grad, index(1, p) * block)
-            copyInto(tf.matMul(transpose2d(prob), dOp), grad, index(2, p) * block)
-          })
+          const q = index(0, p) * block
+          const k = index(1, p) * block
+          const v = index(2, p) * block
+          const o = p * block
+          for (let i = blocks.length - 1; i >= 0; i--) {
+            const { end, keys, offset, start } = blocks[i]!
+            tf.tidy(() => {
+              const n = end - start
+              const from = p * probsPerPair + offset
+              const prob = tf.tensor2d(probs.subarray(from, from + n * keys), [n, keys])
+              const dOb = rowsOf(dO, o, start, end)
+              const dP = tf.matMul(dOb, colsOf(cols, v, 0, keys))
+              const rowSums = tf.tensor2d(rowDot.subarray(p * T + start, p * T + end), [n, 1])
+              const dS: tf.Tensor2D = tf.mul(prob, tf.sub(dP, rowSums))
+              copyInto(tf.matMul(dS, rowsOf(rows, k, 0, keys)), grad, q + start * dh)
+              // dk = dSᵀ q̃ and dv = Pᵀ dO: transposing the [n, keys] factor keeps the packed
+              // right operand of XNNPACK's product small ([n, dh] instead of [n, keys]).
+              const dk = tf.matMul(transpose2d(dS), rowsOf(rows, q, start, end))
+              const dv = tf.matMul(transpose2d(prob), dOb)
+              if (i === blocks.length - 1) {
+                copyInto(dk, grad, k)
+                copyInto(dv, grad, v)
+              } else {
+                addInto(dk, k)
+                addInto(dv, v)
+              }
+            })
+          }
         }
         for (let b = 0; b < B; b++) {
-          const start = b * 3 * pairsPerRow
-          for (let i = start; i < start + pairsPerRow; i++) grad[i] *= scale
+          const start = b * 3 * H * block
+          for (let i = start; i < start + H * block; i++) grad[i] *= scale
         }
         const dx = tf.reshape(tf.transpose(tf.tensor4d(grad, [B, 3 * H, T, dh]), [0, 2, 1, 3]), [B * T, 3 * d])
         give(rows, cols, out, probs, dO, rowDot, grad)

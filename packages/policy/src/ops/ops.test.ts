@@ -124,6 +124,38 @@ describe("custom-gradient ops match autodiff of the plain formulas", () => {
     return tf.reshape(tf.transpose(tf.matMul(tf.softmax(s), v), [0, 2, 1, 3]), [B * T, d])
   }
 
+  it("causal query blocks skip the hidden keys and change nothing (shared and per-row masks)", async () => {
+    const [B, T, H, d] = [2, 7, 2, 4]
+    const shared = causalMask(T)
+    const perRow = new Float32Array(B * T * T)
+    perRow.set(shared, 0)
+    perRow.set(shared, T * T)
+    for (let t = 0; t < T; t++) for (let j = 0; j < 3; j++) if (j !== t) perRow[T * T + t * T + j] = masked
+    for (const queryBlock of [1, 2, 3, 7]) {
+      await sameGradients(
+        (x) => attention(x as tf.Tensor2D, { batch: B, time: T, heads: H, queryBlock }, shared),
+        (x) => plainAttention(x, B, T, H, tf.tile(tf.tensor3d(shared, [1, T, T]), [B, 1, 1])),
+        [normal([B * T, 3 * d], 14)]
+      )
+      await sameGradients(
+        (x) => attention(x as tf.Tensor2D, { batch: B, time: T, heads: H, queryBlock }, perRow),
+        (x) => plainAttention(x, B, T, H, tf.tensor3d(perRow, [B, T, T])),
+        [normal([B * T, 3 * d], 15)]
+      )
+    }
+  })
+
+  it("a mask that lets a query see a later key is attended in full, whatever the block size", async () => {
+    const [B, T, H, d] = [1, 6, 2, 4]
+    const mask = causalMask(T)
+    mask[1 * T + 4] = 0 // query 1 sees key 4
+    await sameGradients(
+      (x) => attention(x as tf.Tensor2D, { batch: B, time: T, heads: H, queryBlock: 2 }, mask),
+      (x) => plainAttention(x, B, T, H, tf.tensor3d(mask, [B, T, T])),
+      [normal([B * T, 3 * d], 16)]
+    )
+  })
+
   it("causal attention, shared mask and per-row mask", async () => {
     const [B, T, H, d] = [2, 5, 2, 6]
     const shared = causalMask(T)
