@@ -36,6 +36,22 @@ export const restoreWeights = (
 const loadCheckpoint = (dir: string) =>
   Checkpoint.load(dir, PolicyConfig, { vocabularySize: (c) => c.vocab, parameters: Params.specs })
 
+/**
+ * The model configuration a spec's policy will have: `policy.model` (with the household
+ * vocabulary's size) for a fresh policy, or the stored configuration of `policy.checkpoint`,
+ * whose `policy.model` is then unused. Loading checks the checkpoint as training would.
+ */
+export const effectiveConfig = (spec: PipelineSpec) =>
+  Effect.gen(function* () {
+    const from = spec.policy.checkpoint
+    if (from === undefined) {
+      const tokenizer = yield* HouseholdVocabulary.tokenizer
+      return { source: "policy.model" as const, config: { vocab: tokenizer.size, ...spec.policy.model, valueHead: needsCritic(spec) } }
+    }
+    const stored = yield* loadCheckpoint(from)
+    return { source: from, config: { ...stored.config, valueHead: stored.config.valueHead || needsCritic(spec) } }
+  })
+
 /** Policy and tokenizer from the spec. */
 export const layer = (spec: PipelineSpec): Layer.Layer<Policy | Codec, ConfigError | CheckpointError | Vocabulary.VocabularyError, TensorBackend> => {
   const from = spec.policy.checkpoint

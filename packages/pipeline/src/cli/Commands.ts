@@ -8,7 +8,7 @@ import { Data, Effect, Layer, Option } from "effect"
 import * as Compare from "../Compare.js"
 import * as Environments from "../Environments.js"
 import * as Evaluation from "../Evaluation.js"
-import { Codec, layer as modelLayer } from "../Model.js"
+import { Codec, effectiveConfig, layer as modelLayer } from "../Model.js"
 import { formatNumber } from "../Plot.js"
 import * as Presets from "../Presets.js"
 import * as Report from "../Report.js"
@@ -88,6 +88,12 @@ export const train = (args: Parsed) =>
         : yield* Effect.flatMap(RunStore.make(resume).readSpecJson, (json) => Spec.decode(json, `spec of run ${resume}`))
     if (args.flags.has("dry-run")) {
       process.stdout.write(JSON.stringify(Spec.encode(spec), null, 2) + "\n")
+      const { config, source } = yield* effectiveConfig(spec)
+      process.stderr.write(
+        source === "policy.model"
+          ? `epo train: the policy is a fresh model: ${JSON.stringify(config)}\n`
+          : `epo train: the policy starts from the checkpoint ${source} with its own configuration (policy.model is not used): ${JSON.stringify(config)}\n`
+      )
       return
     }
     const budget = args.strings["time-budget"]

@@ -37,4 +37,22 @@ describe("the epo command", () => {
     expect(missingRun.stderr.trim().split("\n")).toHaveLength(1)
     for (const r of [badSpec, unknownCommand, badOption, missingRun]) expect(r.stderr).not.toMatch(/\n\s+at /)
   })
+
+  it("--dry-run prints the spec and says which model configuration the policy will have", async () => {
+    const [fromCheckpoint, fresh, missing] = await Promise.all([
+      epo("train", "--dry-run"),
+      epo("train", "--dry-run", "--set", "policy.checkpoint=null", "--set", "policy.model.layers=3"),
+      epo("train", "--dry-run", "--set", "policy.checkpoint=/nonexistent/checkpoint")
+    ])
+    expect(fromCheckpoint.code).toBe(0)
+    expect(JSON.parse(fromCheckpoint.stdout).policy.checkpoint).toContain("household-bc")
+    expect(fromCheckpoint.stderr).toContain("policy.model is not used")
+    expect(fromCheckpoint.stderr).toContain('"dModel":64')
+    expect(fresh.code).toBe(0)
+    expect(fresh.stderr).toContain("fresh model")
+    expect(fresh.stderr).toContain('"layers":3')
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1)
+    expect(missing.stderr).toContain("/nonexistent/checkpoint")
+  })
 })
