@@ -9,11 +9,11 @@
  * products on small tensors cut from the host copy:
  *
  *   forward   S = q̃ kᵀ + M, P = softmax(S), O = P v          (q̃ = q / √dh, M the mask)
- *   backward  dP = dO vᵀ, dS = P ⊙ (dP - rowsum(dO ⊙ O)),  dq̃ = dS k, dkᵀ = q̃ᵀ dS, dvᵀ = dOᵀ P
+ *   backward  dP = dO vᵀ, dS = P ⊙ (dP - rowsum(dO ⊙ O)),  dq̃ = dS k, dk = dSᵀ q̃, dv = Pᵀ dO
  *
- * with every product untransposed because both layouts of q, k, v and dO are at hand.
- * rowsum(dP ⊙ P) = rowsum(dO ⊙ O), as in FlashAttention, is a [T, dh] product instead of
- * a [T, T] one.
+ * with every product untransposed because both layouts of q, k, v are at hand (dSᵀ and Pᵀ
+ * are explicit transposes). rowsum(dP ⊙ P) = rowsum(dO ⊙ O), as in FlashAttention, is a
+ * [T, dh] product instead of a [T, T] one.
  *
  * Causal blocks: when the mask hides every key after its query (j > i), the queries are
  * cut into blocks of `queryBlock` rows and block [s, e) attends only to keys [0, e). The
@@ -126,10 +126,10 @@ export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32
   /** Rows [from, to) of a [T, dh] block. */
   const rowsOf = (buf: Float32Array, base: number, from: number, to: number) =>
     tf.tensor2d(buf.subarray(base + from * dh, base + to * dh), [to - from, dh])
-  /** Columns [from, from + count) of a [dh, T] block. */
-  const colsOf = (buf: Float32Array, base: number, from: number, count: number) => {
-    if (from === 0 && count === T) return tf.tensor2d(buf.subarray(base, base + block), [dh, T])
-    const part = columns(buf, base, dh, T, from, count)
+  /** The first `count` columns of a [dh, T] block. */
+  const colsOf = (buf: Float32Array, base: number, count: number) => {
+    if (count === T) return tf.tensor2d(buf.subarray(base, base + block), [dh, T])
+    const part = columns(buf, base, dh, T, 0, count)
     const t = tf.tensor2d(part, [dh, count])
     give(part)
     return t
@@ -137,16 +137,14 @@ export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32
   const recording = tf.engine().isTapeOn()
   const f = tf.customGrad((x_) => {
     // [B, 3H, T, dh] and [B, 3H, dh, T] host copies (4-D transposes: the 5-D kernel is
-    // slow); q scaled by 1/√dh in both. Block (b, part, h) is at index b*3H + part*H + h.
+    // slow); q scaled by 1/√dh in the first (the second's q is not used). Block (b, part, h)
+    // is at index b*3H + part*H + h.
     const four = tf.reshape(x_ as tf.Tensor, [B, T, 3 * H, dh])
     const rows = copyTaken(tf.transpose(four, [0, 2, 1, 3]))
     const cols = copyTaken(tf.transpose(four, [0, 2, 3, 1]))
     for (let b = 0; b < B; b++) {
       const start = b * 3 * H * block
-      for (let i = start; i < start + H * block; i++) {
-        rows[i] *= scale
-        cols[i] *= scale
-      }
+      for (let i = start; i < start + H * block; i++) rows[i] *= scale
     }
     // The mask of each (mask row, query block): rows [start, end), keys [0, keys).
     const masks = Array.from({ length: maskRows }, (_, r) =>
@@ -169,7 +167,7 @@ export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32
       const rowMasks = masks[maskRows === 1 ? 0 : Math.floor(p / H)]!
       blocks.forEach(({ end, keys, offset, start }, i) =>
         tf.tidy(() => {
-          const prob = tf.softmax(tf.add(tf.matMul(rowsOf(rows, q, start, end), colsOf(cols, k, 0, keys)), rowMasks[i]!))
+          const prob = tf.softmax(tf.add(tf.matMul(rowsOf(rows, q, start, end), colsOf(cols, k, keys)), rowMasks[i]!))
           if (recording) copyInto(prob, probs, p * probsPerPair + offset)
           copyInto(tf.matMul(prob, rowsOf(rows, v, 0, keys)), out, p * block + start * dh)
         })
@@ -209,7 +207,7 @@ export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32
               const from = p * probsPerPair + offset
               const prob = tf.tensor2d(probs.subarray(from, from + n * keys), [n, keys])
               const dOb = rowsOf(dO, o, start, end)
-              const dP = tf.matMul(dOb, colsOf(cols, v, 0, keys))
+              const dP = tf.matMul(dOb, colsOf(cols, v, keys))
               const rowSums = tf.tensor2d(rowDot.subarray(p * T + start, p * T + end), [n, 1])
               const dS: tf.Tensor2D = tf.mul(prob, tf.sub(dP, rowSums))
               copyInto(tf.matMul(dS, rowsOf(rows, k, 0, keys)), grad, q + start * dh)
