@@ -3,7 +3,9 @@
  * the mean and spread (sample std and min-max over seeds) of the final and the best
  * evaluation success in and out of distribution, the training success rate, and the
  * entropy dynamics by phase (first and second half of the update steps): token-entropy
- * mean, its variance over tokens, and its variance across turn indices.
+ * mean, its variance over tokens, and its variance across turn indices; and the drift by
+ * phase: KL to the starting (reference) policy, the share of inadmissible commands, the
+ * turns per episode and the EPO smoothing term where there is one.
  *
  *   npx tsx examples/experiment-summary.ts runs/experiment
  */
@@ -75,4 +77,17 @@ for (const method of methods) {
   const both = (key: string, show: (x: number) => string) =>
     `${spread(group.map((r) => r.phase(key, 0)), show)} / ${spread(group.map((r) => r.phase(key, 1)), show)}`
   console.log(`| ${method} | ${both("entropy/mean", f3)} | ${both("entropy/variance", f3)} | ${both("entropy/turnVariance", f4)} |`)
+}
+
+console.log()
+console.log("| method | KL to the starting policy, 1st / 2nd half | inadmissible commands (% of turns), 1st / 2nd half | turns per episode, 1st / 2nd half | smoothing term L_smooth, 1st / 2nd half |")
+console.log("| --- | --- | --- | --- | --- |")
+for (const method of methods) {
+  const group = runs.filter((r) => r.method === method)
+  const both = (key: string, show: (x: number) => string) =>
+    group.some((r) => r.metrics.every((m) => m.values[key] === undefined))
+      ? "n/a"
+      : `${spread(group.map((r) => r.phase(key, 0)), show)} / ${spread(group.map((r) => r.phase(key, 1)), show)}`
+  const f1 = (x: number) => x.toFixed(1)
+  console.log(`| ${method} | ${both("objective/kl", f3)} | ${both("invalid/command", pct)} | ${both("episode/turns", f1)} | ${both("objective/smoothing", f4)} |`)
 }
