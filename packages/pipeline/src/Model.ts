@@ -16,6 +16,11 @@ export class Codec extends Context.Service<Codec, Tokenizer.Tokenizer>()("@epo/p
 
 export const needsCritic = (spec: PipelineSpec): boolean => spec.objective.value !== undefined
 
+/** A fresh policy's configuration: `policy.model` over a vocabulary of `vocab` tokens. */
+const freshConfig = (spec: PipelineSpec, vocab: number) => ({ vocab, ...spec.policy.model, valueHead: needsCritic(spec) })
+
+/** A stored configuration, with a value head added when the algorithm trains a critic. */
+const storedConfig = (spec: PipelineSpec, stored: PolicyConfig) => ({ ...stored, valueHead: stored.valueHead || needsCritic(spec) })
 
 const isValueHead = (name: string) => name.startsWith("value.")
 
@@ -46,10 +51,10 @@ export const effectiveConfig = (spec: PipelineSpec) =>
     const from = spec.policy.checkpoint
     if (from === undefined) {
       const tokenizer = yield* HouseholdVocabulary.tokenizer
-      return { source: "policy.model" as const, config: { vocab: tokenizer.size, ...spec.policy.model, valueHead: needsCritic(spec) } }
+      return { source: "policy.model" as const, config: freshConfig(spec, tokenizer.size) }
     }
     const stored = yield* loadCheckpoint(from)
-    return { source: from, config: { ...stored.config, valueHead: stored.config.valueHead || needsCritic(spec) } }
+    return { source: from, config: storedConfig(spec, stored.config) }
   })
 
 /** Policy and tokenizer from the spec. */
@@ -61,7 +66,7 @@ export const layer = (spec: PipelineSpec): Layer.Layer<Policy | Codec, ConfigErr
       Policy,
       Effect.gen(function* () {
         const tokenizer = yield* Codec
-        return yield* PolicyService.make({ vocab: tokenizer.size, ...spec.policy.model, valueHead: needsCritic(spec) }, keyOf(spec, "init"))
+        return yield* PolicyService.make(freshConfig(spec, tokenizer.size), keyOf(spec, "init"))
       })
     )
     return Layer.provideMerge(policy, codec)
@@ -70,8 +75,7 @@ export const layer = (spec: PipelineSpec): Layer.Layer<Policy | Codec, ConfigErr
     Effect.gen(function* () {
       yield* TensorBackend
       const stored = yield* loadCheckpoint(from)
-      const config = { ...stored.config, valueHead: stored.config.valueHead || needsCritic(spec) }
-      const policy = yield* PolicyService.make(config, keyOf(spec, "init"))
+      const policy = yield* PolicyService.make(storedConfig(spec, stored.config), keyOf(spec, "init"))
       yield* restoreWeights(policy.variables, stored.weights, from)
       return Context.make(Policy, policy).pipe(Context.add(Codec, Tokenizer.make(stored.vocabulary)))
     })
