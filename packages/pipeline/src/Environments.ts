@@ -6,6 +6,7 @@
 import { Corridor, type Environment } from "@epo/env"
 import { Expert, HouseholdEnvironment, Prompt, Splits } from "@epo/household"
 import type { Layer } from "effect"
+import type { PipelineSpec } from "./Spec.js"
 
 export const names = ["household", "corridor"] as const
 export type EnvironmentName = (typeof names)[number]
@@ -42,3 +43,14 @@ export const info = (name: EnvironmentName): EnvironmentInfo => registry[name]
 
 /** The prompt formats of @epo/household's registry (they render any episode memory). */
 export const promptFormats: ReadonlyArray<string> = Prompt.formatNames
+
+/**
+ * The prompt format of a spec: its renderer, history window and invalid-answer penalty
+ * (a bad format name is reported against `environment.prompt`).
+ */
+export const promptFormat = (spec: PipelineSpec) =>
+  Prompt.make(
+    spec.environment.prompt,
+    { historyLength: spec.environment.historyLength, recentActions: spec.environment.historyLength, penalty: spec.rewards.invalidActionPenalty },
+    "environment.prompt"
+  )

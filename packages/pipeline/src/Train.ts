@@ -16,7 +16,6 @@ import { Backend, Random, TensorBackend } from "@epo/core"
 import type { Environment } from "@epo/env"
 import { KlController } from "@epo/objective"
 import { AdamW, Checkpoint, Policy, PolicyConfig, type PolicyShape, PolicyService, Safetensors, type Vocabulary, WarmStart } from "@epo/policy"
-import { Prompt } from "@epo/household"
 import * as tf from "@tensorflow/tfjs"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -115,11 +114,7 @@ export const train = (options: TrainOptions) =>
     const codec = yield* Codec
     const objective = yield* TrainingObjective
     const optimiser = yield* Optimiser
-    const format = yield* Prompt.make(spec.environment.prompt, {
-      historyLength: spec.environment.historyLength,
-      recentActions: spec.environment.historyLength,
-      penalty: spec.rewards.invalidActionPenalty
-    }, "environment.prompt")
+    const format = yield* Environments.promptFormat(spec)
     const controller = klController(spec)
     const K = spec.totalSteps
 

@@ -2,7 +2,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Backend } from "@epo/core"
-import { Prompt } from "@epo/household"
 import { Policy } from "@epo/policy"
 import { Data, Effect, Layer, Option } from "effect"
 import * as Compare from "../Compare.js"
@@ -189,7 +188,7 @@ export const evaluate = (args: Parsed) =>
     const records = yield* Effect.gen(function* () {
       const policy = yield* Policy
       const codec = yield* Codec
-      const format = yield* Prompt.make(spec.environment.prompt, { historyLength: spec.environment.historyLength, recentActions: spec.environment.historyLength, penalty: spec.rewards.invalidActionPenalty })
+      const format = yield* Environments.promptFormat(spec)
       process.stderr.write(`epo eval: ${checkpoint} on ${spec.evaluation.splits.join(", ")}\n`)
       return yield* Evaluation.evaluate({ spec, policy, codec, format, step: 0, key: keyOf(spec, "evaluation") })
     }).pipe(Effect.provide(services), Effect.scoped)
