@@ -95,14 +95,16 @@ const queryBlocks = (t: number, size: number, causal: boolean): ReadonlyArray<Qu
   return blocks
 }
 
-/** Columns [from, from + count) of the row-major [rows, stride] matrix at `src[offset]`. */
-const columns = (src: Float32Array, offset: number, rows: number, stride: number, from: number, count: number) => {
-  const out = take(rows * count)
+/** The first `count` columns of the row-major [rows, stride] matrix at `src[offset]`, as a tensor. */
+const leadingColumns = (src: Float32Array, offset: number, rows: number, stride: number, count: number): tf.Tensor2D => {
+  const part = take(rows * count)
   for (let r = 0; r < rows; r++) {
-    const o = offset + r * stride + from
-    out.set(src.subarray(o, o + count), r * count)
+    const o = offset + r * stride
+    part.set(src.subarray(o, o + count), r * count)
   }
-  return out
+  const t = tf.tensor2d(part, [rows, count])
+  give(part)
+  return t
 }
 
 /**
@@ -129,10 +131,7 @@ export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32
   /** The first `count` columns of a [dh, T] block. */
   const colsOf = (buf: Float32Array, base: number, count: number) => {
     if (count === T) return tf.tensor2d(buf.subarray(base, base + block), [dh, T])
-    const part = columns(buf, base, dh, T, 0, count)
-    const t = tf.tensor2d(part, [dh, count])
-    give(part)
-    return t
+    return leadingColumns(buf, base, dh, T, count)
   }
   const recording = tf.engine().isTapeOn()
   const f = tf.customGrad((x_) => {
@@ -148,12 +147,7 @@ export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32
     }
     // The mask of each (mask row, query block): rows [start, end), keys [0, keys).
     const masks = Array.from({ length: maskRows }, (_, r) =>
-      blocks.map(({ end, keys, start }) => {
-        const part = columns(mask, r * T * T + start * T, end - start, T, 0, keys)
-        const t = tf.tensor2d(part, [end - start, keys])
-        give(part)
-        return t
-      })
+      blocks.map(({ end, keys, start }) => leadingColumns(mask, r * T * T + start * T, end - start, T, keys))
     )
     const out = take(pairs * block)
     // The probabilities wait for the backward pass on the host, not in the wasm heap
