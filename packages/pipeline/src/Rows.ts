@@ -6,12 +6,15 @@
  * (verl-agent's invalid-action penalty).
  */
 import type { Runner } from "@epo/env"
-import type { AgentDecision } from "./Agent.js"
+import { type Action, actionLength, type AgentDecision } from "./Agent.js"
 
 export interface Rows {
   readonly size: number
   readonly prompt: ReadonlyArray<Int32Array>
-  readonly response: ReadonlyArray<Int32Array>
+  /** What the policy did (a response, or a choice among candidates). */
+  readonly action: ReadonlyArray<Action>
+  /** Entries of the [S, L] layout each row occupies (response tokens, or 1 for a choice). */
+  readonly length: Int32Array
   readonly trajectory: Int32Array
   readonly turn: Int32Array
   readonly group: Int32Array
@@ -42,7 +45,7 @@ export interface RewardShaping {
 
 export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: RewardShaping): { readonly rows: Rows; readonly trajectories: ReadonlyArray<TrajectorySummary> } => {
   const prompt: Array<Int32Array> = []
-  const response: Array<Int32Array> = []
+  const action: Array<Action> = []
   const trajectory: Array<number> = []
   const turn: Array<number> = []
   const group: Array<number> = []
@@ -61,7 +64,7 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
         const r = t.reward * shaping.scale - t.decision.penalty
         total += r
         prompt.push(t.decision.prompt)
-        response.push(t.decision.response)
+        action.push(t.decision.action)
         trajectory.push(id)
         turn.push(t.turn)
         group.push(g.group)
@@ -78,7 +81,8 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
     rows: {
       size: prompt.length,
       prompt,
-      response,
+      action,
+      length: Int32Array.from(action, actionLength),
       trajectory: Int32Array.from(trajectory),
       turn: Int32Array.from(turn),
       group: Int32Array.from(group),

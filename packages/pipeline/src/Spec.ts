@@ -63,7 +63,9 @@ export const WarmStartSpec = Schema.Struct({
   expert: withDefault(Schema.Literals(Environments.expertNames), "explorer"),
   epochs: int(1, 1),
   learningRate: positive(1e-3),
-  batchSize: int(1, 32)
+  batchSize: int(1, 32),
+  /** DAgger rounds after cloning: the policy plays `games` fresh training games, the expert labels every state, `epochs` more epochs on all rows. */
+  dagger: withDefault(Schema.Struct({ rounds: int(0, 0), games: int(1, 100), epochs: int(1, 1) }), {})
 })
 
 /** The algorithm: how advantages are estimated (a name of @epo/objective's registry). */

@@ -175,6 +175,9 @@ export const train = (options: TrainOptions) =>
           {
             demonstrations: { split: spec.warmStart.split, games: spec.warmStart.episodes, response: responseStyle(spec.environment.prompt) },
             training: { epochs: spec.warmStart.epochs, learningRate: spec.warmStart.learningRate, batchSize: spec.warmStart.batchSize },
+            action: spec.policy.action,
+            normalisation: spec.policy.normalisation,
+            dagger: { ...spec.warmStart.dagger, temperature: spec.rollout.temperature },
             // The pipeline evaluates on its own (step 0); the warm start's evaluation is skipped.
             evaluation: { split: spec.evaluation.splits[0] ?? spec.environment.split, games: 0 },
             maxTurns: spec.environment.maxTurns,

@@ -26,7 +26,7 @@ export interface CandidateEncoder {
 }
 
 /** Encodes with `tokenizer`; throws its UnencodableText on text outside the alphabet. */
-export const encoder = (tokenizer: Tokenizer): CandidateEncoder => {
+export const encoder = (tokenizer: Pick<Tokenizer, "bos" | "eot" | "encodeSync">): CandidateEncoder => {
   const memo = new Map<string, Int32Array>()
   const encode = (command: string): Int32Array => {
     let ids = memo.get(command)
