@@ -47,6 +47,8 @@ export interface AgentDecision extends Runner.Decision {
   /** Rollout log-probabilities and entropies per entry of the action (from logits / temperature). */
   readonly logp: Float32Array
   readonly entropy: Float32Array
+  /** The critic's value per entry, when the policy computed it while acting (action scoring with a value head). */
+  readonly values?: Float32Array | undefined
   /** Whether the answer kept to the prompt format, and the reward penalty it earns. */
   readonly valid: boolean
   readonly penalty: number
@@ -147,6 +149,7 @@ export const choicePolicy =
           action: { _tag: "Chosen", candidates: rows[i].candidates, words: rows[i].words, choice: c.choice },
           logp: Float32Array.of(c.logp),
           entropy: Float32Array.of(c.entropy),
+          values: c.value === undefined ? undefined : Float32Array.of(c.value),
           valid: true,
           penalty: 0
         }))

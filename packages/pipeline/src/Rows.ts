@@ -28,6 +28,10 @@ export interface Rows {
   readonly admissible: Uint8Array
   /** Rollout token entropies of each row's response. */
   readonly entropy: ReadonlyArray<Float32Array>
+  /** Rollout log-probabilities of each row's entries. */
+  readonly logp: ReadonlyArray<Float32Array>
+  /** Rollout critic values of each row's entries, when every decision recorded them. */
+  readonly values?: ReadonlyArray<Float32Array> | undefined
 }
 
 export interface TrajectorySummary {
@@ -54,6 +58,8 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
   const valid: Array<number> = []
   const admissible: Array<number> = []
   const entropy: Array<Float32Array> = []
+  const logp: Array<Float32Array> = []
+  const values: Array<Float32Array | undefined> = []
   const trajectories: Array<TrajectorySummary> = []
   for (const g of result.groups) {
     for (const m of g.members) {
@@ -73,6 +79,8 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
         valid.push(t.decision.valid ? 1 : 0)
         admissible.push(t.valid ? 1 : 0)
         entropy.push(t.decision.entropy)
+        logp.push(t.decision.logp)
+        values.push(t.decision.values)
       }
       trajectories.push({ group: g.group, taskType: m.taskType, won: m.won, turns: m.turns.length, reward: total })
     }
@@ -90,7 +98,9 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
       anchors,
       valid: Uint8Array.from(valid),
       admissible: Uint8Array.from(admissible),
-      entropy
+      entropy,
+      logp,
+      values: values.every((v) => v !== undefined) ? (values as Array<Float32Array>) : undefined
     },
     trajectories
   }

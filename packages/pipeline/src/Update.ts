@@ -87,6 +87,18 @@ export const pass = (policy: PolicyShape, rows: Rows, scoring: Scoring, size: nu
     return { logp, entropy, values: values.length > 0 ? values : undefined }
   })
 
+/**
+ * The behaviour policy's statistics as recorded while acting, when they are exactly what
+ * a pass would recompute: chosen actions are scored by the same forward pass that the
+ * update runs, so their recorded log-probabilities, entropies (and values, with a critic)
+ * serve as the old pass. Generated responses are recomputed (`pass`), as verl does,
+ * since cached generation and the evaluation pass may round differently.
+ */
+export const recorded = (rows: Rows, critic: boolean): Pass | undefined =>
+  rows.action.every((a) => a._tag === "Chosen") && (!critic || rows.values !== undefined)
+    ? { logp: rows.logp, entropy: rows.entropy, values: critic ? rows.values : undefined }
+    : undefined
+
 /** One advantage and return per row, from the estimator the spec names. */
 export const advantages = (
   spec: PipelineSpec,

@@ -110,6 +110,7 @@ describe("Choice", () => {
               expect(entropy[b][0]).toBeCloseTo(-p.reduce((a, x) => a + x * Math.log(x), 0), 4)
               expect(ch.logp).toBeCloseTo(logp[b][0], 4)
               expect(ch.entropy).toBeCloseTo(entropy[b][0], 4)
+              expect(ch.value).toBeCloseTo(ev.values!.arraySync()[b][0], 4)
             })
             // A single candidate is certain.
             expect(logp[2][0]).toBeCloseTo(0, 6)

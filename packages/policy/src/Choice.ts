@@ -75,6 +75,8 @@ export interface Choice {
   readonly entropy: number
   /** ŝ_j, the normalised log-likelihood of every candidate (before the temperature). */
   readonly scores: Float32Array
+  /** The critic's value of the state (at the last prompt token), when the model has a value head. */
+  readonly value?: number | undefined
 }
 
 /** The first problem with a set of choice rows, or undefined. */
@@ -266,13 +268,21 @@ export const evaluateChoices = (vars: Variables, c: PolicyConfig, rows: Readonly
   return values === undefined ? { logp, entropy, mask } : { logp, entropy, mask, values }
 }
 
-/** The normalised scores ŝ of each row's candidates (no gradient); throws PolicyInputError. */
-export const scoresSync = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<ChoiceRow>, normalisation: Normalisation): Array<Float32Array> => {
+/** The normalised scores ŝ of each row's candidates and the values (no gradient); throws PolicyInputError. */
+export const scoresSync = (
+  vars: Variables,
+  c: PolicyConfig,
+  rows: ReadonlyArray<ChoiceRow>,
+  normalisation: Normalisation
+): { readonly scores: Array<Float32Array>; readonly values?: Float32Array | undefined } => {
   const bad = checkChoices(c, rows, normalisation)
   if (bad) throw bad
-  const flat = tf.tidy(() => scoreRows(vars, c, rows, normalisation).scores.dataSync() as Float32Array)
+  const [flat, values] = tf.tidy(() => {
+    const scored = scoreRows(vars, c, rows, normalisation)
+    return [scored.scores.dataSync() as Float32Array, scored.values?.dataSync() as Float32Array | undefined] as const
+  })
   const width = flat.length / rows.length
-  return rows.map((r, b) => flat.slice(b * width, b * width + r.candidates.length))
+  return { scores: rows.map((r, b) => flat.slice(b * width, b * width + r.candidates.length)), values }
 }
 
 /**
@@ -285,10 +295,11 @@ export const choose = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<Cho
     if (bad) return Effect.fail(bad)
     if (options.topK !== undefined && !(Number.isInteger(options.topK) && options.topK >= 1))
       return Effect.fail(new PolicyInputError({ field: "topK", message: `must be an integer ≥ 1, got ${options.topK}` }))
-    return Effect.sync(() =>
-      scoresSync(vars, c, rows, options.normalisation).map((scores, b) => {
-        const s = sample(scores, { temperature: options.temperature, topK: options.topK }, Random.fold(options.key, b))
-        return { choice: s.token, logp: s.logp, entropy: s.entropy, scores }
+    return Effect.sync(() => {
+      const { scores, values } = scoresSync(vars, c, rows, options.normalisation)
+      return scores.map((row, b) => {
+        const s = sample(row, { temperature: options.temperature, topK: options.topK }, Random.fold(options.key, b))
+        return { choice: s.token, logp: s.logp, entropy: s.entropy, scores: row, value: values?.[b] }
       })
-    )
+    })
   })
