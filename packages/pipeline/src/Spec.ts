@@ -123,7 +123,14 @@ export const EvaluationSpec = Schema.Struct({
   /** Games per split at most, taken in order from the split's fixed evaluation set; 0: all. */
   games: int(0, 0),
   /** Which split's success rate chooses the "best" checkpoint (default: the first). */
-  bestBy: Schema.optionalKey(Schema.NonEmptyString)
+  bestBy: Schema.optionalKey(Schema.NonEmptyString),
+  /**
+   * Seeds the evaluation's sampling keys instead of the run seed: runs of every seed and
+   * method then play the same games with the same keys (a paired design).
+   */
+  seed: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
+  /** Evaluate the starting policy before the first update (with `every` > 0). */
+  atStart: withDefault(Schema.Boolean, true)
 })
 
 export const CheckpointSpec = Schema.Struct({

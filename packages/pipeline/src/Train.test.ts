@@ -145,6 +145,22 @@ describe("training loop", () => {
     })
   )
 
+  it.effect("a pinned evaluation seed pairs runs of different seeds; atStart false skips the step-0 evaluation", () =>
+    Effect.gen(function* () {
+      const paired = { ...grpoEpo, totalSteps: 1, evaluation: { ...grpoEpo.evaluation, seed: 5 } }
+      const [a, b, c] = [tmp(), tmp(), tmp()]
+      yield* runTo({ ...paired, seed: 1 }, a)
+      yield* runTo({ ...paired, seed: 2 }, b)
+      yield* runTo({ ...paired, seed: 1, evaluation: { ...paired.evaluation, atStart: false } }, c)
+      const [ra, rb, rc] = [yield* Runs.load(a), yield* Runs.load(b), yield* Runs.load(c)]
+      const start = (r: Runs.RunData) => r.evaluations.filter((e) => e.step === 0).map((e) => ({ ...e, seconds: 0 }))
+      expect(start(ra).length).toBe(1)
+      expect(start(rb)).toEqual(start(ra))
+      expect(rc.evaluations.map((e) => e.step)).toEqual([1])
+      expect(rc.evaluations[0]).toEqual({ ...ra.evaluations[1], seconds: rc.evaluations[0].seconds })
+    })
+  )
+
   it.effect("resuming a directory without a run or starting over an existing run fails with one line", () =>
     Effect.gen(function* () {
       const dir = tmp()
