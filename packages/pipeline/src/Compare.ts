@@ -67,15 +67,16 @@ export const table = (runs: ReadonlyArray<Runs.RunData>): Table => {
   return { columns, rows }
 }
 
-/** A success rate in percent, with its interval when over several values: "45.3 [38.1, 52.0]". */
-export const percentInterval = (i: Stats.Interval | null | undefined): string =>
-  i === null || i === undefined ? "–" : i.n < 2 ? (100 * i.mean).toFixed(1) : `${(100 * i.mean).toFixed(1)} [${(100 * i.low).toFixed(1)}, ${(100 * i.high).toFixed(1)}]`
+/** An interval as "mean [low, high]" (just the mean for a single value), each number shown by `show`. */
+export const intervalText = (i: Stats.Interval | null | undefined, show: (x: number) => string): string =>
+  i === null || i === undefined ? "–" : i.n < 2 ? show(i.mean) : `${show(i.mean)} [${show(i.low)}, ${show(i.high)}]`
 
-const signed = (x: number) => `${x > 0 ? "+" : ""}${x.toFixed(1)}`
+/** A success rate in percent, with its interval: "45.3 [38.1, 52.0]". */
+export const percentInterval = (i: Stats.Interval | null | undefined): string => intervalText(i, (x) => (100 * x).toFixed(1))
 
 /** A difference of success rates in percentage points, with its interval: "+5.2 [-1.0, +11.3]". */
 export const pointsInterval = (i: Stats.Interval | null | undefined): string =>
-  i === null || i === undefined ? "–" : i.n < 2 ? signed(100 * i.mean) : `${signed(100 * i.mean)} [${signed(100 * i.low)}, ${signed(100 * i.high)}]`
+  intervalText(i, (x) => `${x > 0 ? "+" : ""}${(100 * x).toFixed(1)}`)
 
 /**
  * One row per method for one evaluation split: its seeds, the base it is paired with,

@@ -60,6 +60,12 @@ describe("round ticks", () => {
     expect(y).toEqual(["0.0", "0.1", "0.2", "0.3", "0.4", "0.5"])
   })
 
+  it("a constant keeps its sign: 0 is drawn on [0, 1], 2 on [1, 3]", () => {
+    const constant = (v: number) => tickLabels(linePlot({ title: "t", xLabel: "x", series: [{ label: "a", color: "#000", points: [[0, v], [1, v]] }] })).y
+    expect(constant(0)).toEqual(["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    expect(constant(2)).toEqual(["1.0", "1.5", "2.0", "2.5", "3.0"])
+  })
+
   it("yInclude widens the axis; real x values get fractional ticks only when asked", () => {
     const points = [[0, 0.3], [1, 0.5]] as const
     expect(tickLabels(linePlot({ title: "t", xLabel: "x", yInclude: [0], series: [{ label: "a", color: "#000", points }] })).y[0]).toBe("0.0")

@@ -114,7 +114,8 @@ export const linePlot = (options: PlotOptions): string => {
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)]
   let [ylo, yhi] = [Math.min(...ys), Math.max(...ys)]
   if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1]
-  if (ylo === yhi) [ylo, yhi] = [ylo - (Math.abs(ylo) || 1) * 0.5, yhi + (Math.abs(yhi) || 1) * 0.5]
+  // a constant keeps its sign on the axis (a success rate of 0 gets [0, 1], not [-0.5, 0.5])
+  if (ylo === yhi) [ylo, yhi] = ylo === 0 ? [0, 1] : [ylo - Math.abs(ylo) / 2, yhi + Math.abs(yhi) / 2]
   const y = niceDomain(ylo, yhi, 5)
   const xStep = niceStep(x1 - x0, 6, integerX)
   const pw = width - m.left - m.right
@@ -163,7 +164,7 @@ export const linePlot = (options: PlotOptions): string => {
     .join("")
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" font-family="sans-serif">${title}` +
-    `<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>${grid}${xticks}` +
+    `${grid}${xticks}<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>` +
     `<text x="${m.left + pw / 2}" y="${m.top + ph + 28}" text-anchor="middle" font-size="10" fill="#555">${escapeHtml(options.xLabel)}</text>` +
     `${shaded}${lines}${legendSvg}</svg>`
   )

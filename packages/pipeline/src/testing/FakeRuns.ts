@@ -2,9 +2,10 @@
  * Runs as plain data for tests of tables, figures and reports: a manifest, metrics
  * records with per-turn entropies, and evaluation records, without training anything.
  */
-import { Option } from "effect"
+import { Effect, Option } from "effect"
 import type { EvaluationRecord, Manifest, MetricsRecord } from "../Records.js"
 import type { RunData } from "../Runs.js"
+import * as RunStore from "../RunStore.js"
 
 export const manifest = (name: string, seed: number, totalSteps: number): Manifest => ({
   format: "epo-run/1",
@@ -50,12 +51,23 @@ export interface FakeRun {
   readonly evaluations?: ReadonlyArray<EvaluationRecord>
 }
 
+const specOf = (r: FakeRun) => ({ name: r.name, seed: r.seed, objective: r.objective ?? { preset: "ppo" } })
+
 export const run = (r: FakeRun): RunData => ({
   dir: `/runs/${r.name}-s${r.seed}`,
   label: `${r.name} s${r.seed}`,
-  spec: { name: r.name, seed: r.seed, objective: r.objective ?? { preset: "ppo" } },
+  spec: specOf(r),
   manifest: manifest(r.name, r.seed, r.metrics?.length ?? 0),
   metrics: r.metrics ?? [],
   evaluations: r.evaluations ?? [],
   best: Option.none()
 })
+
+/** The run written as a run directory (for the commands that read them). */
+export const save = (dir: string, r: FakeRun) =>
+  Effect.gen(function* () {
+    const store = RunStore.make(dir)
+    yield* store.create(specOf(r), manifest(r.name, r.seed, r.metrics?.length ?? 0))
+    for (const m of r.metrics ?? []) yield* store.appendMetrics(m)
+    yield* store.appendEvaluations(r.evaluations ?? [])
+  })
