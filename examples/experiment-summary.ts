@@ -66,7 +66,7 @@ const pairs: Array<readonly [Groups.Method, Groups.Method]> = [
 ]
 
 console.log(`Runs in ${root}: ${methods.map((m) => `${m.name} (seeds ${Groups.seedsOf(m).join(",")})`).join("; ")}.`)
-console.log("Intervals: 95% percentile bootstrap over seeds; (n=k): only k seeds had that point.\n")
+console.log("Intervals: 95% percentile bootstrap over seeds; (n=k): only k seeds had that point; final: each run's last evaluation.\n")
 
 for (const split of splits) {
   const steps = [...new Set(methods.flatMap((m) => Groups.evaluationSteps(m, split)))].sort((a, b) => a - b)

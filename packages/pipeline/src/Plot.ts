@@ -64,16 +64,20 @@ export const ticksOf = (lo: number, hi: number, step: number): Array<number> => 
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => onGrid((first + i) * step, step))
 }
 
-/** [lo, hi] widened to multiples of a round step, with that step. */
+/** [lo, hi] widened to multiples of a round step, with that step (never narrower than the data). */
 export const niceDomain = (lo: number, hi: number, target: number, integer = false) => {
   const step = niceStep(hi - lo, target, integer)
-  return { lo: onGrid(Math.floor(lo / step + 1e-9) * step, step), hi: onGrid(Math.ceil(hi / step - 1e-9) * step, step), step }
+  return { lo: Math.min(lo, onGrid(Math.floor(lo / step) * step, step)), hi: Math.max(hi, onGrid(Math.ceil(hi / step) * step, step)), step }
 }
 
 /** A tick label: as many decimals as the step needs; exponent notation for magnitudes beyond 1e6 or below 1e-3. */
 export const tickLabel = (x: number, step: number): string => {
   const a = Math.max(Math.abs(x), step)
-  if (x !== 0 && (a >= 1e6 || a < 1e-3)) return Number(x.toPrecision(3)).toExponential()
+  if (x !== 0 && (a >= 1e6 || a < 1e-3)) {
+    // the significant digits that tell multiples of the step apart: 1.002e-4 beside 1e-4
+    const digits = Math.floor(Math.log10(Math.abs(x))) - Math.floor(Math.log10(step) + 1e-9) + 1
+    return Number(x.toPrecision(Math.min(21, Math.max(1, digits)))).toExponential()
+  }
   return onGrid(x, step).toFixed(decimalsOf(step))
 }
 
