@@ -229,4 +229,7 @@ export const compare = (args: Parsed) =>
     process.stdout.write(
       (args.flags.has("json") ? JSON.stringify(table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]]))), null, 2) : Compare.text(table)) + "\n"
     )
+    if (!args.flags.has("json") && Compare.hasReplicates(runs))
+      for (const split of Runs.splitsOf(runs))
+        process.stdout.write(`\n${split} by method: mean over seeds [95% bootstrap interval]\n${Compare.text(Compare.methodTable(runs, split))}\n`)
   })
