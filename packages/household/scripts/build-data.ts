@@ -8,9 +8,11 @@
  * - layouts.json: ../shared/data/household/layouts.json without what the engine does not
  *   use (object ids, navigation points, scene class lists, layout variants, objects that
  *   never appear in any text).
- * - overlaps.json (only when a json_2.1.1 directory is given): which receptacles of a floor
- *   plan start the same object (a pot on two stove burners, a mug in the coffee machine and
- *   on the counter top), counted over ALFWorld's game files. Source used:
+ * - starts.json (only when a json_2.1.1 directory is given), counted over ALFWorld's game
+ *   files: which receptacles of a floor plan start the same object (a pot on two stove
+ *   burners, a mug in the coffee machine and on the counter top), and how many instances of
+ *   a class a game holds within the range layouts.json gives (`counts[span][k]`: how often a
+ *   game held min + k instances of a class whose range is min..min + span). Source used:
  *   LeapLabTHU/ExpeL:data/alfworld/json_2.1.1@2e4ce0305824a2b0f3da70b734ebe5b7c191441e
  *   (valid_seen, valid_unseen, valid_train; the copy ../shared/data/household/README.md
  *   cites), games selected as ALFWorld's collect_game_files does (task types 1-6, no
@@ -19,7 +21,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { taskTypes } from "../src/Tables.js"
 
 const dataDir = process.argv[2] ?? "../shared/data/household"
 const gamesDir = process.argv[3]
@@ -46,7 +47,10 @@ interface LayoutFloorPlan {
   objects: Array<LayoutObject>
 }
 
-writeFileSync(join(out, "classes.json"), readFileSync(join(dataDir, "classes.json")))
+const classesText = readFileSync(join(dataDir, "classes.json"), "utf8")
+writeFileSync(join(out, "classes.json"), classesText)
+// The six task types ALFWorld's games are collected for (the keys of goalRoomTypes).
+const taskTypes = Object.keys((JSON.parse(classesText) as { goalRoomTypes: Record<string, unknown> }).goalRoomTypes)
 
 const layouts = JSON.parse(readFileSync(join(dataDir, "layouts.json"), "utf8")) as {
   splits: Record<string, { games: number; floorPlans: Array<number> }>
@@ -84,6 +88,8 @@ if (gamesDir !== undefined) {
   // floor plan -> receptacle group (names joined by "|") -> objects; receptacle -> objects in it
   const groups = new Map<number, Map<string, number>>()
   const contained = new Map<number, Map<string, number>>()
+  const ranges = new Map(layouts.floorPlans.map((f) => [f.floorPlan, f.objects.filter((o) => o.listed)]))
+  const instanceCounts: Array<Array<number>> = []
   let used = 0
   for (const dir of games) {
     const trajPath = join(dir, "traj_data.json")
@@ -107,6 +113,13 @@ if (gamesDir !== undefined) {
       const n = counts.get(c)!
       names.set(id, `${c} ${n}`)
       counts.set(c, n - 1)
+    }
+    const perType = new Map<string, number>()
+    for (const [p, [, t]] of facts) if (p === "objecttype") perType.set(t, (perType.get(t) ?? 0) + 1)
+    for (const o of ranges.get(fp) ?? []) {
+      const span = o.count[1] - o.count[0]
+      instanceCounts[span] ??= Array.from({ length: span + 1 }, () => 0)
+      instanceCounts[span][(perType.get(`${o.type.toLowerCase()}type`) ?? 0) - o.count[0]]++
     }
     const inside = new Map<string, Array<string>>()
     for (const [p, [o, r]] of facts) if (p === "inreceptacle") inside.set(o, [...(inside.get(o) ?? []), names.get(r)!])
@@ -133,15 +146,10 @@ if (gamesDir !== undefined) {
         contained: Object.fromEntries([...members].sort().map((r) => [r, contained.get(fp)!.get(r) ?? 0]))
       }
     })
-  const overlaps = {
-    source:
-      "LeapLabTHU/ExpeL:data/alfworld/json_2.1.1@2e4ce0305824a2b0f3da70b734ebe5b7c191441e, by packages/household/scripts/build-data.ts",
-    games: used,
-    floorPlans
-  }
+  const source = "LeapLabTHU/ExpeL:data/alfworld/json_2.1.1@2e4ce0305824a2b0f3da70b734ebe5b7c191441e, by packages/household/scripts/build-data.ts"
   writeFileSync(
-    join(out, "overlaps.json"),
-    `{"source":${JSON.stringify(overlaps.source)},\n"games":${used},\n"floorPlans":[\n${floorPlans.map((f) => JSON.stringify(f)).join(",\n")}\n]}\n`
+    join(out, "starts.json"),
+    `{"source":${JSON.stringify(source)},\n"games":${used},\n"counts":${JSON.stringify(instanceCounts)},\n"floorPlans":[\n${floorPlans.map((f) => JSON.stringify(f)).join(",\n")}\n]}\n`
   )
   console.log(JSON.stringify({ games: used, floorPlansWithOverlaps: floorPlans.length }))
 }

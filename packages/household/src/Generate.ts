@@ -2,8 +2,9 @@
  * Game generation from a Random key, in ALFWorld's rooms: task type (weighted like
  * ALFWorld's training set) -> a floor plan of the split where that task occurs and whose
  * room allows it (weighted by ALFWorld's games of the split in it) -> its receptacles,
- * doors and spots exactly as ALFWorld's games have them -> its objects, each instance
- * starting where ALFWorld's games start that class (sometimes in two receptacles at once)
+ * doors and spots exactly as ALFWorld's games have them -> its objects, as many instances
+ * as ALFWorld's games hold, each starting where they start that class (sometimes in two
+ * receptacles at once)
  * -> a goal whose objects are not in the target class at the start. Doors start closed;
  * the agent starts in the middle of the room.
  */
@@ -19,6 +20,7 @@ import {
   coolable,
   goalRoomTypes,
   heatable,
+  instanceCountWeights,
   pickupable,
   toggleable
 } from "./Tables.js"
@@ -94,7 +96,7 @@ const placement = (fp: FloorPlan, spec: RoomObject, rng: Random.Stream, allowed:
 const placeObjects = (fp: FloorPlan, rng: Random.Stream): Array<Placed> => {
   const out: Array<Placed> = []
   for (const spec of fp.objects) {
-    const count = spec.count[0] + rng.int(spec.count[1] - spec.count[0] + 1)
+    const count = spec.count[0] + rng.categorical(instanceCountWeights[spec.count[1] - spec.count[0]])
     for (let n = 1; n <= count; n++) out.push({ cls: spec.cls, n, inside: placement(fp, spec, rng, () => true) })
   }
   return out

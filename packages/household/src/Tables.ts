@@ -2,12 +2,13 @@
  * The reference tables of ALFWorld's text games, copied into ./data by
  * scripts/build-data.ts: the AI2-THOR class tables (classes.json), every floor plan's
  * receptacle instances with their doors and spots and the objects its games hold
- * (layouts.json), and which receptacles start the same object (overlaps.json). This module
+ * (layouts.json), and how its games start: which receptacles start the same object, how
+ * many instances of a class a game holds (starts.json). This module
  * turns them into the lookups the engine and the generator need.
  */
 import classesJson from "./data/classes.json" with { type: "json" }
 import layoutsJson from "./data/layouts.json" with { type: "json" }
-import overlapsJson from "./data/overlaps.json" with { type: "json" }
+import startsJson from "./data/starts.json" with { type: "json" }
 
 /** Lowercased class name: the instance prefix and the word used in goal text. */
 export const lower = (cls: string): string => cls.toLowerCase()
@@ -151,7 +152,7 @@ const byListingOrder = (a: { cls: string; name: string }, b: { cls: string; name
   return ca < cb ? -1 : ca > cb ? 1 : instanceNumber(b.name) - instanceNumber(a.name)
 }
 
-const overlapsByPlan = new Map(overlapsJson.floorPlans.map((o) => [o.floorPlan, o]))
+const overlapsByPlan = new Map(startsJson.floorPlans.map((o) => [o.floorPlan, o]))
 
 const buildFloorPlan = (f: LayoutJson): FloorPlan => {
   const recs = f.receptacles.map((r) => ({ name: r.name, cls: r.type, openable: r.openable, location: r.location }))
@@ -186,6 +187,12 @@ const buildFloorPlan = (f: LayoutJson): FloorPlan => {
     games: f.games
   }
 }
+
+/**
+ * How many instances of a class a game holds, within its floor plan's range min..max:
+ * `instanceCountWeights[max - min][k]` weighs min + k (ALFWorld's games lean to the fewest).
+ */
+export const instanceCountWeights: ReadonlyArray<ReadonlyArray<number>> = startsJson.counts
 
 /** The 112 floor plans of ALFWorld's games, by number. */
 export const floorPlans: ReadonlyArray<FloorPlan> = layouts.map(buildFloorPlan)
