@@ -136,13 +136,6 @@ export const receptaclesOf = (game: Game, s: WorldState, o: number): Array<numbe
 /** Instance name of the n-th instance of a class ("sinkbasin 1", "cd 2"). */
 export const instanceName = (cls: string, n: number): string => `${lower(cls)} ${n}`
 
-/** The listing order: class (lowercased) alphabetically, then instance number descending. */
-export const listingOrder = (a: { cls: string; n: number }, b: { cls: string; n: number }): number => {
-  const ca = lower(a.cls)
-  const cb = lower(b.cls)
-  return ca < cb ? -1 : ca > cb ? 1 : b.n - a.n
-}
-
 /** Goal sentence of a goal ("put some soapbottle on toilet"), without the final period. */
 export const goalText = (g: Goal): string => {
   const o = lower(g.object)

@@ -10,7 +10,7 @@
  */
 import { Random } from "@epo/core"
 import { Data } from "effect"
-import { type Game, type Goal, type Thing, NOTHING, emptyState, instanceName, listingOrder } from "./Game.js"
+import { type Game, type Goal, type Thing, NOTHING, emptyState, instanceName } from "./Game.js"
 import {
   type FloorPlan,
   type RoomObject,
@@ -21,6 +21,7 @@ import {
   goalRoomTypes,
   heatable,
   instanceCountWeights,
+  listingOrder,
   pickupable,
   toggleable
 } from "./Tables.js"
@@ -168,8 +169,8 @@ export const generate = (dist: Distribution, key: Random.Key): Game => {
 }
 
 const assemble = (fp: FloorPlan, placed: ReadonlyArray<Placed>, goal: Goal): Game => {
-  const objects = placed.slice().sort(listingOrder)
-  const things: Array<Thing> = objects.map((o) => ({ name: instanceName(o.cls, o.n), cls: o.cls }))
+  const objects = placed.map((o) => ({ ...o, name: instanceName(o.cls, o.n) })).sort(listingOrder)
+  const things: Array<Thing> = objects.map((o) => ({ name: o.name, cls: o.cls }))
   const R = fp.receptacles.length
   const initial = emptyState(R, fp.spots, objects.length)
   objects.forEach((o, i) => {

@@ -2,7 +2,8 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Scene from "./Scene.js"
 import { gameOf } from "./Splits.js"
-import { kitchen, loadSync } from "./testing.js"
+import { HouseholdSession } from "./Engine.js"
+import { kitchen, loadSync, roomOf, thing } from "./testing.js"
 
 const errorOf = (input: unknown): string => {
   const r = Effect.runSync(Effect.result(Scene.load(input)))
@@ -70,6 +71,25 @@ describe("Scene", () => {
       ]
     ]
     for (const [f, path] of cases) expect(errorOf(edit(f))).toContain(path)
+  })
+
+  it("takes a room's doors, shared spots and ALFWorld's names (floor plan 420 has a SinkBasin named bathtubbasin 1)", () => {
+    const scene: Scene.SceneJson = {
+      ...kitchen,
+      floorPlan: 420,
+      roomType: "Bathroom",
+      receptacles: roomOf(420),
+      objects: [thing("soapbar 1", "SoapBar", "toilet 1"), thing("spraybottle 1", "SprayBottle", "sidetable 1", { alsoIn: ["drawer 1"] })],
+      goal: { type: "pick_clean_then_place_in_recep", object: "SoapBar", receptacle: "SideTable", lamp: null, template: 0 }
+    }
+    const game = loadSync(scene)
+    expect(game.receptacles.find((r) => r.name === "bathtubbasin 1")!.cls).toBe("SinkBasin")
+    // Listed where its object id (Bathtub|...) sorts: first.
+    expect(new HouseholdSession(game, { gameId: "household/test" }).initialObservation).toContain("you see a bathtubbasin 1, a drawer 1,")
+    expect(Scene.save(loadSync(Scene.save(game)))).toEqual(Scene.save(game))
+    expect(errorOf({ ...scene, receptacles: [...scene.receptacles, { name: "bathtubbasin 2", class: "Cabinet", open: false }] })).toContain(
+      `"bathtubbasin 2" is not an instance name of class Cabinet`
+    )
   })
 
   it("rejects text that is not JSON with a ConfigError", () => {

@@ -21,7 +21,6 @@ import {
   NOTHING,
   emptyState,
   goalHolds,
-  listingOrder,
   receptaclesOf
 } from "./Game.js"
 import {
@@ -30,11 +29,13 @@ import {
   coolable,
   fixedReceptacleClasses,
   heatable,
+  listingOrder,
   lower,
   movableReceptacles,
   objectClasses,
   openableClasses,
   pickupable,
+  receptacleNamePrefixes,
   roomTypes,
   sliceable,
   taskTypes,
@@ -101,12 +102,12 @@ const instancePattern = /^([a-z]+) ([1-9][0-9]*)$/
 
 const fail = (field: string, message: string) => Effect.fail(new ConfigError({ field, message }))
 
-/** Checks an instance name against its class; returns the instance number. */
-const checkName = (field: string, name: string, cls: string): Effect.Effect<number, ConfigError> => {
+/** Checks an instance name against the prefixes its class allows. */
+const checkName = (field: string, name: string, cls: string, prefixes: ReadonlyArray<string> = [lower(cls)]): Effect.Effect<void, ConfigError> => {
   const m = instancePattern.exec(name)
-  return m === null || m[1] !== lower(cls)
-    ? fail(field, `"${name}" is not an instance name of class ${cls} (expected "${lower(cls)} <n>")`)
-    : Effect.succeed(Number(m[2]))
+  return m === null || !prefixes.includes(m[1])
+    ? fail(field, `"${name}" is not an instance name of class ${cls} (expected "${prefixes.join(' <n>" or "')} <n>")`)
+    : Effect.void
 }
 
 /** Resolves a list of receptacle names (unique, known). */
@@ -129,18 +130,18 @@ const receptacleList = (
 /** Builds a game from decoded scene JSON, checking everything Schema cannot. */
 const build = (scene: SceneJson): Effect.Effect<Game, ConfigError> =>
   Effect.gen(function* () {
-    const recs: Array<{ name: string; cls: string; openable: boolean; n: number; open: boolean; label: string }> = []
+    const recs: Array<{ name: string; cls: string; openable: boolean; open: boolean; label: string }> = []
     const recNames = new Set<string>()
     for (const [i, r] of scene.receptacles.entries()) {
       const at = `receptacles[${i}]`
       if (!fixedReceptacleClasses.has(r.class)) return yield* fail(`${at}.class`, `unknown receptacle class "${r.class}"`)
-      const n = yield* checkName(`${at}.name`, r.name, r.class)
+      yield* checkName(`${at}.name`, r.name, r.class, receptacleNamePrefixes(r.class))
       if (recNames.has(r.name)) return yield* fail(`${at}.name`, `duplicate receptacle "${r.name}"`)
       const openable = r.openable ?? openableClasses.has(r.class)
       if (openable && !openableClasses.has(r.class)) return yield* fail(`${at}.openable`, `a ${r.class} has no door`)
       if (r.open && !openable) return yield* fail(`${at}.open`, `${r.name} has no door`)
       recNames.add(r.name)
-      recs.push({ name: r.name, cls: r.class, openable, n, open: r.open, label: r.spot === undefined ? `own ${r.name}` : `spot ${r.spot}` })
+      recs.push({ name: r.name, cls: r.class, openable, open: r.open, label: r.spot === undefined ? `own ${r.name}` : `spot ${r.spot}` })
     }
     if (recs.length === 0) return yield* fail("receptacles", "a scene needs at least one receptacle")
     recs.sort(listingOrder)
@@ -150,13 +151,13 @@ const build = (scene: SceneJson): Effect.Effect<Game, ConfigError> =>
     const receptacles: Array<Receptacle> = recs.map((r) => ({ name: r.name, cls: r.cls, openable: r.openable, spot: labels.indexOf(r.label) }))
     const recIndex = new Map(recs.map((r, i) => [r.name, i]))
 
-    const objs: Array<Thing & { n: number; json: (typeof scene.objects)[number]; field: string }> = []
+    const objs: Array<Thing & { json: (typeof scene.objects)[number]; field: string }> = []
     const objNames = new Set<string>()
     let held = 0
     for (const [i, o] of scene.objects.entries()) {
       const at = `objects[${i}]`
       if (!objectClasses.has(o.class)) return yield* fail(`${at}.class`, `unknown object class "${o.class}"`)
-      const n = yield* checkName(`${at}.name`, o.name, o.class)
+      yield* checkName(`${at}.name`, o.name, o.class)
       if (objNames.has(o.name)) return yield* fail(`${at}.name`, `duplicate object "${o.name}"`)
       objNames.add(o.name)
       if (o.location === "held") {
@@ -170,7 +171,7 @@ const build = (scene: SceneJson): Effect.Effect<Game, ConfigError> =>
       if (o.clean && !cleanable.has(o.class)) return yield* fail(`${at}.clean`, `a ${o.class} cannot be cleaned`)
       if (o.toggled && !toggleable.has(o.class)) return yield* fail(`${at}.toggled`, `a ${o.class} cannot be turned on`)
       if (o.sliced === true && !sliceable.has(o.class)) return yield* fail(`${at}.sliced`, `a ${o.class} cannot be sliced`)
-      objs.push({ name: o.name, cls: o.class, n, json: o, field: at })
+      objs.push({ name: o.name, cls: o.class, json: o, field: at })
     }
     objs.sort(listingOrder)
     const objIndex = new Map(objs.map((o, i) => [o.name, i]))
@@ -195,8 +196,9 @@ const build = (scene: SceneJson): Effect.Effect<Game, ConfigError> =>
       for (const r of spotsOf) state.at[o * S + receptacles[r].spot] = 1
       if (json.insideObject !== undefined) {
         const m = objIndex.get(json.insideObject)
-        if (m === undefined || m === o || !movableReceptacles.has(objs[m].cls)) {
-          return yield* fail(`${field}.insideObject`, `"${json.insideObject}" is not another object that can hold things`)
+        // ALFWorld's games have a pan inside itself, so an object may name itself.
+        if (m === undefined || !movableReceptacles.has(objs[m].cls)) {
+          return yield* fail(`${field}.insideObject`, `"${json.insideObject}" is not an object that can hold things`)
         }
         inObject[o] = m
       }

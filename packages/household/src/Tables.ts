@@ -146,17 +146,24 @@ export interface FloorPlan {
 /** Instance number of a name ("cabinet 12" -> 12). */
 export const instanceNumber = (name: string): number => Number(name.slice(name.lastIndexOf(" ") + 1))
 
-const byListingOrder = (a: { cls: string; name: string }, b: { cls: string; name: string }): number => {
-  const ca = lower(a.cls)
-  const cb = lower(b.cls)
-  return ca < cb ? -1 : ca > cb ? 1 : instanceNumber(b.name) - instanceNumber(a.name)
+/** The text of a name before its number ("sinkbasin 1" -> "sinkbasin"). */
+export const namePrefix = (name: string): string => name.slice(0, name.lastIndexOf(" "))
+
+/**
+ * The listing order of instances: name prefix alphabetically (ALFWorld sorts by object id,
+ * whose class part the prefix is), then number descending ("a cabinet 2, a cabinet 1").
+ */
+export const listingOrder = (a: { readonly name: string }, b: { readonly name: string }): number => {
+  const pa = namePrefix(a.name)
+  const pb = namePrefix(b.name)
+  return pa < pb ? -1 : pa > pb ? 1 : instanceNumber(b.name) - instanceNumber(a.name)
 }
 
 const overlapsByPlan = new Map(startsJson.floorPlans.map((o) => [o.floorPlan, o]))
 
 const buildFloorPlan = (f: LayoutJson): FloorPlan => {
   const recs = f.receptacles.map((r) => ({ name: r.name, cls: r.type, openable: r.openable, location: r.location }))
-  recs.sort(byListingOrder)
+  recs.sort(listingOrder)
   // Spots numbered by their first receptacle in listing order (as Scene.load numbers them).
   const spotIds = [...new Set(recs.map((r) => r.location))]
   const receptacles = recs.map((r) => ({ name: r.name, cls: r.cls, openable: r.openable, spot: spotIds.indexOf(r.location) }))
@@ -193,6 +200,15 @@ const buildFloorPlan = (f: LayoutJson): FloorPlan => {
  * `instanceCountWeights[max - min][k]` weighs min + k (ALFWorld's games lean to the fewest).
  */
 export const instanceCountWeights: ReadonlyArray<ReadonlyArray<number>> = startsJson.counts
+
+/**
+ * The name prefixes instances of a receptacle class have: its lowercased name, and any
+ * other the Demangler gave (floor plan 420 names a SinkBasin "bathtubbasin 1": its object
+ * id is Bathtub|...|SinkBasin).
+ */
+export const receptacleNamePrefixes = (cls: string): ReadonlyArray<string> => [
+  ...new Set([lower(cls), ...layouts.flatMap((f) => f.receptacles.filter((r) => r.type === cls).map((r) => namePrefix(r.name)))])
+]
 
 /** The 112 floor plans of ALFWorld's games, by number. */
 export const floorPlans: ReadonlyArray<FloorPlan> = layouts.map(buildFloorPlan)
