@@ -12,8 +12,8 @@
 import type { Session, Transition } from "@epo/env"
 import { type Game, type WorldState, MIDDLE, NOTHING, cloneState, goalHolds, goalText } from "./Game.js"
 import {
+  canContain,
   cleanable,
-  contains,
   coolable,
   heatable,
   knives,
@@ -76,8 +76,8 @@ interface Compiled {
   readonly appliance: Uint8Array
   /** applianceFits[appliance][o]: object o can be heated / cooled / cleaned there. */
   readonly applianceFits: ReadonlyArray<Uint8Array>
-  /** canContain[r][o]: receptacle r can contain object o (ALFWorld's canContain). */
-  readonly canContain: ReadonlyArray<Uint8Array>
+  /** canContain[r]: the object classes receptacle r can contain (ALFWorld's canContain). */
+  readonly canContain: ReadonlyArray<ReadonlySet<string> | undefined>
   readonly intro: string
   readonly task: string
 }
@@ -108,15 +108,24 @@ const compile = (game: Game): Compiled => {
     sliceable: fits(sliceable),
     knife: fits(knives),
     receptacleObject: fits(movableReceptacles),
-    inner: game.objects.map((_, m) => game.inObject.flatMap((host, o) => (host === m ? [objNames[o]] : []))),
+    inner: innerNames(game, objNames),
     appliance,
     applianceFits: [new Uint8Array(game.objects.length), fits(heatable), fits(coolable), fits(cleanable)],
-    canContain: game.receptacles.map((r) => Uint8Array.from(game.objects, (o) => (contains(r.cls, o.cls) ? 1 : 0))),
+    canContain: game.receptacles.map((r) => canContain.get(r.cls)),
     intro: Text.lookMiddle(recNames),
     task: `${goalText(game.goal)}.`
   }
   compiledCache.set(game, compiled)
   return compiled
+}
+
+/** Per object, the names of the objects that started inside it. */
+const innerNames = (game: Game, objNames: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<string>> => {
+  const out: Array<Array<string>> = game.objects.map(() => [])
+  game.inObject.forEach((host, o) => {
+    if (host !== NOTHING) out[host].push(objNames[o])
+  })
+  return out
 }
 
 const applianceVerb = ["", "heat", "cool", "clean"] as const
@@ -259,7 +268,7 @@ export class HouseholdSession implements Session {
           if (c.toggleable[o] === 1 && !m.has(`use ${objNames[o]}`)) m.set(`use ${objNames[o]}`, { kind: Kind.Use, o, r, k: NOTHING })
         }
         if (h !== NOTHING) {
-          if (reachable && c.canContain[r][h] === 1) m.set(`move ${objNames[h]} to ${rn}`, { kind: Kind.Move, o: h, r, k: NOTHING })
+          if (reachable && c.canContain[r]?.has(this.game.objects[h].cls) === true) m.set(`move ${objNames[h]} to ${rn}`, { kind: Kind.Move, o: h, r, k: NOTHING })
           const a = c.appliance[r]
           if (a !== 0 && c.applianceFits[a][h] === 1) {
             m.set(`${applianceVerb[a]} ${objNames[h]} with ${rn}`, {
