@@ -32,6 +32,13 @@ describe("Text", () => {
     expect(Text.examineReceptacleObject("mug 1", [])).toBe("This is a normal mug 1. In it, you see nothing.")
   })
 
+  it("prints help without the grammar's leading newline, as ALFWorld does", () => {
+    const s = sessionOf(kitchen)
+    const help = s.step("help").observation
+    expect(help.startsWith("Available commands:\n  look:                             look around your current location\n")).toBe(true)
+    expect(help.endsWith("  slice (object) with (object):     slice an object using a sharp object\n")).toBe(true)
+  })
+
   it("lists the receptacles a look faces without article, ', and' before the last even of two", () => {
     expect(Text.lookAt(["desk 1"], [])).toBe("You are facing the desk 1. Next to it, you see nothing.")
     expect(Text.lookAt(["cabinet 2", "cabinet 1"], ["box 1"])).toBe("You are facing the cabinet 2, and cabinet 1. Next to it, you see a box 1.")
