@@ -2,7 +2,9 @@
  * The episode state machine: ALFWorld's commands with the preconditions of
  * reference/alfred.pddl and the feedback of reference/alfred.twl2. A command is valid
  * only when it is exactly (after trimming) one of the admissible commands; anything
- * else is "Nothing happens." and changes nothing but the step count.
+ * else is "Nothing happens." and changes nothing but the step count. The agent stands at
+ * a spot (../shared/specs/household.md, "Version 2 fidelity"): every receptacle there is
+ * used without moving, and `go to` is admissible only for receptacles elsewhere.
  *
  * Speed: the admissible commands are derived once per state change, as a map from
  * command string to action (which is also the validity check, so a step never parses
