@@ -63,7 +63,9 @@ export const WarmStartSpec = Schema.Struct({
   expert: withDefault(Schema.Literals(Environments.expertNames), "explorer"),
   epochs: int(1, 1),
   learningRate: positive(1e-3),
-  batchSize: int(1, 32)
+  batchSize: int(1, 32),
+  /** DAgger rounds after cloning: the policy plays `games` fresh training games, the expert labels every state, `epochs` more epochs on all rows. */
+  dagger: withDefault(Schema.Struct({ rounds: int(0, 0), games: int(1, 100), epochs: int(1, 1) }), {})
 })
 
 /** The algorithm: how advantages are estimated (a name of @epo/objective's registry). */
@@ -121,7 +123,14 @@ export const EvaluationSpec = Schema.Struct({
   /** Games per split at most, taken in order from the split's fixed evaluation set; 0: all. */
   games: int(0, 0),
   /** Which split's success rate chooses the "best" checkpoint (default: the first). */
-  bestBy: Schema.optionalKey(Schema.NonEmptyString)
+  bestBy: Schema.optionalKey(Schema.NonEmptyString),
+  /**
+   * Seeds the evaluation's sampling keys instead of the run seed: runs of every seed and
+   * method then play the same games with the same keys (a paired design).
+   */
+  seed: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
+  /** Evaluate the starting policy before the first update (with `every` > 0). */
+  atStart: withDefault(Schema.Boolean, true)
 })
 
 export const CheckpointSpec = Schema.Struct({
