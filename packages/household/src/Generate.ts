@@ -65,6 +65,21 @@ export const supports = (fp: FloorPlan, type: TaskType): boolean =>
   (type !== "look_at_obj_in_light" || fp.objects.some((o) => toggleable.has(o.cls))) &&
   (appliance[type] === undefined || fp.receptacles.some((r) => r.cls === appliance[type]))
 
+const candidates = new WeakMap<Distribution, Map<TaskType, { plans: Array<FloorPlan>; weights: Array<number> }>>()
+
+/** The floor plans of a distribution that support a task type, with their weights (computed once). */
+const candidatePlans = (dist: Distribution, type: TaskType) => {
+  const byType = candidates.get(dist) ?? new Map<TaskType, { plans: Array<FloorPlan>; weights: Array<number> }>()
+  candidates.set(dist, byType)
+  let c = byType.get(type)
+  if (c === undefined) {
+    const keep = dist.floorPlans.flatMap((fp, i) => (supports(fp, type) ? [i] : []))
+    c = { plans: keep.map((i) => dist.floorPlans[i]), weights: keep.map((i) => dist.weights[i]) }
+    byType.set(type, c)
+  }
+  return c
+}
+
 interface Placed {
   readonly cls: string
   readonly n: number
@@ -75,30 +90,31 @@ interface Placed {
 /**
  * Where one instance of a class starts: a receptacle drawn with the weights of ALFWorld's
  * games, and with it the other receptacles that start the same object there (a pot on two
- * burners), as often as ALFWorld's games do, when the class starts in each of them.
- * `allowed` filters the receptacles (a goal object avoids its target class).
+ * burners), as often as ALFWorld's games do. `allowed`, when given, filters the
+ * receptacles (a goal object avoids its target class).
  */
-const placement = (fp: FloorPlan, spec: RoomObject, rng: Random.Stream, allowed: (r: number) => boolean): Array<number> => {
-  const hosts = spec.hosts.filter(allowed)
-  const weights = spec.hosts.flatMap((r, i) => (allowed(r) ? [spec.weights[i]] : []))
-  const r = hosts[rng.categorical(weights)]
-  const u = rng.next()
-  const contained = fp.contained.get(r)
-  if (contained === undefined) return [r]
-  let acc = 0
-  for (const g of fp.overlaps) {
-    if (!g.receptacles.includes(r) || !g.receptacles.every((q) => allowed(q) && hosts.includes(q))) continue
-    acc += g.objects / contained
-    if (u < acc) return g.receptacles.slice()
+const placement = (spec: RoomObject, rng: Random.Stream, allowed?: (r: number) => boolean): ReadonlyArray<number> => {
+  let i: number
+  if (allowed === undefined) i = rng.categorical(spec.weights)
+  else {
+    const candidates = spec.hosts.flatMap((r, k) => (allowed(r) ? [k] : []))
+    i = candidates[rng.categorical(candidates.map((k) => spec.weights[k]))]
   }
-  return [r]
+  const u = rng.next()
+  let acc = 0
+  for (const g of spec.joins[i]) {
+    if (allowed !== undefined && !g.receptacles.every(allowed)) continue
+    acc += g.p
+    if (u < acc) return g.receptacles
+  }
+  return [spec.hosts[i]]
 }
 
 const placeObjects = (fp: FloorPlan, rng: Random.Stream): Array<Placed> => {
   const out: Array<Placed> = []
   for (const spec of fp.objects) {
     const count = spec.count[0] + rng.categorical(instanceCountWeights[spec.count[1] - spec.count[0]])
-    for (let n = 1; n <= count; n++) out.push({ cls: spec.cls, n, inside: placement(fp, spec, rng, () => true) })
+    for (let n = 1; n <= count; n++) out.push({ cls: spec.cls, n, inside: placement(spec, rng) })
   }
   return out
 }
@@ -142,9 +158,9 @@ export const generate = (dist: Distribution, key: Random.Key): Game => {
   const typeWeights = dist.taskTypes.map((t) => alfworldTrainCounts[t])
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const type = dist.taskTypes[rng.categorical(typeWeights)]
-    const plans = dist.floorPlans.flatMap((fp, i) => (supports(fp, type) ? [i] : []))
+    const { plans, weights } = candidatePlans(dist, type)
     if (plans.length === 0) continue
-    const fp = dist.floorPlans[plans[rng.categorical(plans.map((i) => dist.weights[i]))]]
+    const fp = plans[rng.categorical(weights)]
     const objects = placeObjects(fp, rng)
     const options = goalOptions(type, fp, objects)
     if (options.length === 0) continue
@@ -160,7 +176,7 @@ export const generate = (dist: Distribution, key: Random.Key): Game => {
       const spec = fp.objects.find((o) => o.cls === choice.object)!
       const away = (r: number) => fp.receptacles[r].cls !== target
       for (const o of objects) {
-        if (o.cls === choice.object && !o.inside.every(away)) o.inside = placement(fp, spec, rng, away)
+        if (o.cls === choice.object && !o.inside.every(away)) o.inside = placement(spec, rng, away)
       }
     }
     return assemble(fp, objects, goal)

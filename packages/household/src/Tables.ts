@@ -116,16 +116,13 @@ export interface RoomObject {
   /** Receptacle indices an instance can start in, with weights (games of ALFWorld in which one did). */
   readonly hosts: ReadonlyArray<number>
   readonly weights: ReadonlyArray<number>
-}
-
-/**
- * Receptacles that start the same object (observed in ALFWorld's game files): given an
- * object starting in `receptacles[i]`, it also starts in all of them with probability
- * `objects / contained[i]`.
- */
-export interface Overlap {
-  readonly receptacles: ReadonlyArray<number>
-  readonly objects: number
+  /**
+   * Per host: the groups of receptacles (the host among them, every one a host) that start
+   * the same object in ALFWorld's games (a pot on stove burners 1 and 3), each with the
+   * probability that an instance starting in the host starts in all of them: the objects
+   * counted in the group over the objects counted in the host.
+   */
+  readonly joins: ReadonlyArray<ReadonlyArray<{ readonly receptacles: ReadonlyArray<number>; readonly p: number }>>
 }
 
 /** One AI2-THOR floor plan as ALFWorld's games use it. */
@@ -136,9 +133,6 @@ export interface FloorPlan {
   readonly receptacles: ReadonlyArray<RoomReceptacle>
   readonly spots: number
   readonly objects: ReadonlyArray<RoomObject>
-  readonly overlaps: ReadonlyArray<Overlap>
-  /** Objects counted in each receptacle where overlaps were counted (index -> count). */
-  readonly contained: ReadonlyMap<number, number>
   /** ALFWorld's games of this floor plan per split (train, valid_seen, valid_unseen, valid_train). */
   readonly games: Readonly<Partial<Record<string, number>>>
 }
@@ -159,7 +153,7 @@ export const listingOrder = (a: { readonly name: string }, b: { readonly name: s
   return pa < pb ? -1 : pa > pb ? 1 : instanceNumber(b.name) - instanceNumber(a.name)
 }
 
-const overlapsByPlan = new Map(startsJson.floorPlans.map((o) => [o.floorPlan, o]))
+const startsByPlan = new Map(startsJson.floorPlans.map((o) => [o.floorPlan, o]))
 
 const buildFloorPlan = (f: LayoutJson): FloorPlan => {
   const recs = f.receptacles.map((r) => ({ name: r.name, cls: r.type, openable: r.openable, location: r.location }))
@@ -173,24 +167,30 @@ const buildFloorPlan = (f: LayoutJson): FloorPlan => {
     if (i === undefined) throw new Error(`household data: floor plan ${f.floorPlan} has no receptacle "${name}"`)
     return i
   }
+  const starts = startsByPlan.get(f.floorPlan)
+  const groups = (starts?.groups ?? []).map((g) => ({ receptacles: g.receptacles.map(at), objects: g.objects }))
+  const contained = new Map(Object.entries(starts?.contained ?? {}).map(([name, n]) => [at(name), n]))
   const objects = f.objects.map((o) => {
     const entries = Object.entries(o.in)
+    const hosts = entries.map(([name]) => at(name))
     return {
       cls: o.type,
       count: [o.count[0], o.count[1]] as const,
-      hosts: entries.map(([name]) => at(name)),
-      weights: entries.map(([, n]) => n)
+      hosts,
+      weights: entries.map(([, n]) => n),
+      joins: hosts.map((r) =>
+        groups
+          .filter((g) => g.receptacles.includes(r) && g.receptacles.every((q) => hosts.includes(q)))
+          .map((g) => ({ receptacles: g.receptacles, p: g.objects / contained.get(r)! }))
+      )
     }
   })
-  const ov = overlapsByPlan.get(f.floorPlan)
   return {
     floorPlan: f.floorPlan,
     roomType: f.roomType as RoomType,
     receptacles,
     spots: spotIds.length,
     objects,
-    overlaps: (ov?.groups ?? []).map((g) => ({ receptacles: g.receptacles.map(at), objects: g.objects })),
-    contained: new Map(Object.entries(ov?.contained ?? {}).map(([name, n]) => [at(name), n])),
     games: f.games
   }
 }
