@@ -68,6 +68,16 @@ describe("Notebook", () => {
     expect(Notebook.read(Notebook.notesOf(memories[5]), "You cool the egg 1 using the fridge 1.").states).toEqual(["cool"])
   })
 
+  it("an object moved where it still is (it started in two receptacles) is listed there once", () => {
+    const notes = [
+      "You arrive at stoveburner 3. On the stoveburner 3, you see a pot 1.",
+      "On the stoveburner 1, you see a pot 1.",
+      "You pick up the pot 1 from the stoveburner 1.",
+      "You move the pot 1 to the stoveburner 3."
+    ].reduce(Notebook.read, Notebook.notesOf(memories[0]))
+    expect([notes.contents.get("stoveburner 1"), notes.contents.get("stoveburner 3")]).toEqual([[], ["pot 1"]])
+  })
+
   it("the notes hold exactly what the engine says the agent has seen, with the receptacles' true contents (random play)", () => {
     for (const seed of [3, 17, 42, 101, 250]) {
       const session = HouseholdEnvironment.session("train", seed)
@@ -83,7 +93,7 @@ describe("Notebook", () => {
         expect(notes.receptacles.slice().sort()).toEqual(scene.receptacles.map((r) => r.name).sort())
         for (const [receptacle, objects] of notes.contents)
           expect(objects.slice().sort(), `${receptacle} at seed ${seed} turn ${turn}`).toEqual(
-            scene.objects.filter((o) => o.location === receptacle).map((o) => o.name).sort()
+            scene.objects.filter((o) => o.location === receptacle || o.alsoIn?.includes(receptacle)).map((o) => o.name).sort()
           )
         const held = scene.objects.find((o) => o.location === "held")
         expect(notes.holding).toBe(held?.name)

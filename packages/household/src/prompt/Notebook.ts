@@ -67,7 +67,9 @@ export const read = (notes: Notes, observation: string): Notes => {
   if (moved) {
     holding = undefined
     states = []
-    contents.set(moved[2], [...(contents.get(moved[2]) ?? []), moved[1]])
+    // An object can already be there: it can start in two receptacles and be taken out of one.
+    const there = contents.get(moved[2]) ?? []
+    contents.set(moved[2], there.includes(moved[1]) ? there : [...there, moved[1]])
   }
   const changed = /You (heat|cool|clean) the (.+?) using the/.exec(observation)
   if (changed) {
