@@ -5,7 +5,7 @@
  *
  *   npx tsx examples/warm-start.ts [action=score] [prompt=notebook] [recent=3] [games=500]
  *     [firstSeed=0] [epochs=5] [lr=0.003] [batch=32] [dModel=64] [layers=2] [heads=4]
- *     [context=640] [dagger=0] [daggerGames=200] [daggerEpochs=1] [evalGames=128]
+ *     [context=640] [normalisation=token] [turns=50] [dagger=0] [daggerGames=200] [daggerEpochs=1] [evalGames=128]
  *     [seed=1] [from=dir] [out=dir]
  *
  * `action=score` clones the expert's choice among the admissible commands (the mode the
@@ -53,6 +53,7 @@ const program = Effect.gen(function* () {
     training: { epochs: num("epochs", 5), learningRate: num("lr", 0.003), batchSize: num("batch", 32) },
     evaluation: { split: "eval_in_distribution", games: num("evalGames", 128), greedy: true },
     action,
+    normalisation: text("normalisation", "token") as "token" | "word" | "sum",
     dagger: { rounds: num("dagger", 0), games: num("daggerGames", 200), epochs: num("daggerEpochs", 1) },
     maxTurns: num("turns", 50),
     seed: num("seed", 1)
