@@ -1,0 +1,6 @@
+/**
+ * @epo/science: a ScienceWorld-faithful science text engine (see docs/environments.md).
+ */
+export * as Data from "./Data.js"
+export * as Tasks from "./Tasks.js"
+export { ScienceWorld, ScienceLoadError, type StepResult, type LoadOptions } from "./Engine.js"
