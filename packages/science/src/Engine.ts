@@ -10,7 +10,7 @@ import { actionDefs, type ActionDef, type ActionWorld, isFree, possibleActions, 
 import { house, variation, variationFile } from "./Data.js"
 import type { GoalSequence } from "./Goals.js"
 import { ambiguityPrompt, assignmentsOf, collectAccessible, collectAll, javaParseInt, javaTrim, type Match, matchInput, sortedReferents, uniqueReferents } from "./Parser.js"
-import { goalsFor, isImplemented, normaliseTaskName, renderDescription, splitOf, taskInfo, taskNames, UnsupportedTaskError, type SplitName } from "./Tasks.js"
+import { goalsFor, isImplemented, normaliseTaskName, type Params, renderDescription, splitOf, taskInfo, taskNames, UnsupportedTaskError, type SplitName } from "./Tasks.js"
 import { buildEntry } from "./world/Catalog.js"
 import { buildHouse } from "./world/House.js"
 import { enter, MODE_DETAILED, listDescription, type Obj, Portal, type WorldContext } from "./world/Obj.js"
@@ -86,8 +86,21 @@ export const parseSimplifications = (task: string, raw: string): Simplifications
   }
 }
 
+/** What the gold agent and tests read of a loaded world. */
+export interface Internals {
+  readonly universe: Obj
+  readonly agent: Agent
+  readonly goals: GoalSequence
+  readonly focus: ReadonlyArray<Obj>
+  /** The task parameters (constant and per-variation). */
+  readonly params: Params
+  readonly teleport: boolean
+  readonly defs: ReadonlyArray<ActionDef>
+}
+
 interface World {
   readonly ctx: WorldContext
+  readonly params: Params
   readonly universe: Obj
   readonly agent: Agent
   readonly goals: GoalSequence
@@ -195,6 +208,7 @@ export class ScienceWorld {
     }
     this.world = {
       ctx,
+      params,
       universe,
       agent,
       goals,
@@ -400,8 +414,10 @@ export class ScienceWorld {
   }
 
   /** Internals for the gold agent and tests (the object tree and the goal state). */
-  get internals(): { readonly universe: Obj; readonly agent: Agent; readonly goals: GoalSequence; readonly focus: ReadonlyArray<Obj> } | undefined {
+  get internals(): Internals | undefined {
     const w = this.world
-    return w === undefined ? undefined : { universe: w.universe, agent: w.agent, goals: w.goals, focus: w.actionWorld.focus }
+    return w === undefined
+      ? undefined
+      : { universe: w.universe, agent: w.agent, goals: w.goals, focus: w.actionWorld.focus, params: w.params, teleport: w.simplifications.teleport, defs: w.defs }
   }
 }

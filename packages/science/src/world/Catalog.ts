@@ -28,6 +28,7 @@ import { makeShovel, makeStopWatch } from "./Devices.js"
 import { makeBuzzer, makeGasGenerator, makeLightBulb, makeMotor, makeNuclearGenerator, makeSolarPanel, makeWindGenerator, Wire } from "./Electrical.js"
 import { type Allele, animals, Chromosomes, FruitingTree, makeAnimal, PeaPlant, peaTraits, type Plant, trees } from "./Living.js"
 import { materials } from "../Data.js"
+import { material } from "./Material.js"
 import type { Obj } from "./Obj.js"
 import {
   BakedFood,
@@ -65,9 +66,12 @@ const bool = (v: string | undefined): boolean => v === "true"
 
 /** The material class of an inclined plane's surface: by substance name and friction (two "unknown material J" exist). */
 const surfaceClass = (surface: string, friction: number): string => {
-  const hit = Object.entries(materials()).find(([, m]) => m.substanceName === surface && m.frictionCoefficient === friction)
+  const hit = Object.keys(materials()).find((cls) => {
+    const m = material(cls)
+    return m.substanceName === surface && m.frictionCoefficient === friction
+  })
   if (hit === undefined) throw new ScienceDataError({ file: "materials.json", message: `no surface material "${surface}" with friction ${friction}` })
-  return hit[0]
+  return hit
 }
 
 /** "flower color=purpleD/whiteR>purple plant height=tallD/tallD>tall ..." as the two parents' alleles. */
