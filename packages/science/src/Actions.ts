@@ -151,7 +151,7 @@ const checkGo = (agent: Obj, target: Obj): Check => {
   return [`Its not clear how to go to/through a ${target.name}.`, false]
 }
 
-const checkTeleport = (target: Obj): Check =>
+export const checkTeleport = (target: Obj): Check =>
   target instanceof Location && target.name.toLowerCase() !== "universe" ? OK : [`Its not clear how to go to ${target.name}.`, false]
 
 const checkLookIn = (obj: Obj): Check => {

@@ -6,10 +6,10 @@
  * simplifications, actions).
  */
 import { Data } from "effect"
-import { actionDefs, type ActionDef, type ActionWorld, isFree, possibleActions, runAction, validActions } from "./Actions.js"
+import { actionDefs, type ActionDef, type ActionWorld, checkTeleport, isFree, possibleActions, runAction, validActions } from "./Actions.js"
 import { house, variation, variationFile } from "./Data.js"
 import type { GoalSequence } from "./Goals.js"
-import { ambiguityPrompt, assignmentsOf, collectAccessible, collectAll, javaParseInt, javaTrim, type Match, matchInput, sortedReferents, uniqueReferents } from "./Parser.js"
+import { ambiguityPrompt, assignmentsOf, collectAccessible, collectAll, javaParseInt, javaTrim, type Match, matchInput, sortedReferents, uniqueReferents, uniqueReferentsOf } from "./Parser.js"
 import { goalsFor, isImplemented, normaliseTaskName, type Params, renderDescription, splitOf, taskInfo, taskNames, UnsupportedTaskError, type SplitName } from "./Tasks.js"
 import { buildEntry } from "./world/Catalog.js"
 import { buildHouse } from "./world/House.js"
@@ -97,6 +97,8 @@ export interface Internals {
   readonly teleport: boolean
   readonly defs: ReadonlyArray<ActionDef>
 }
+
+const isTeleportTarget = (o: Obj): boolean => checkTeleport(o)[1]
 
 interface World {
   readonly ctx: WorldContext
@@ -391,8 +393,8 @@ export class ScienceWorld {
     const room = w.agent.container!
     const visible = collectAll(room, false)
     const lut = uniqueReferents(visible, room, true)
-    const all = w.simplifications.teleport ? collectAll(w.universe, true) : []
-    const lutAll = w.simplifications.teleport ? uniqueReferents(all, room, true) : lut
+    const all = w.simplifications.teleport ? this.allObjects(w) : []
+    const lutAll = w.simplifications.teleport ? uniqueReferentsOf(all, room, isTeleportTarget) : lut
     return validActions({
       agent: w.agent,
       visible,
@@ -402,6 +404,17 @@ export class ScienceWorld {
       teleport: w.simplifications.teleport,
       electrical: w.simplifications.electrical
     }).sort()
+  }
+
+  private allCache: { structure: number; objs: Array<Obj> } | undefined = undefined
+
+  /** Every object of the world, hidden ones included (cached until the object tree changes). */
+  private allObjects(w: World): Array<Obj> {
+    const c = this.allCache
+    if (c !== undefined && c.structure === w.ctx.structure) return c.objs
+    const objs = collectAll(w.universe, true)
+    this.allCache = { structure: w.ctx.structure, objs }
+    return objs
   }
 
   isAmbiguous(): boolean {

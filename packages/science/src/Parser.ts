@@ -325,6 +325,53 @@ export const uniqueReferents = (objs: ReadonlyArray<Obj>, perspective: Obj, cano
   return out
 }
 
+/**
+ * The keys under which an object's referent list can meet another's: its base referents
+ * (lower-cased), and each prefix of one that is followed by " in " or " on ". Every
+ * referent is a base referent, possibly followed by " in <container>" or " on
+ * <container>"; if two lists share a string, either their base referents are equal or the
+ * shorter base referent is such a prefix of the longer one.
+ */
+const meetingKeys = (o: Obj, perspective: Obj): Array<string> => {
+  const out: Array<string> = []
+  for (const ref of o.referentsFrom(perspective)) {
+    const r = ref.toLowerCase()
+    out.push(r)
+    for (const joiner of [" in ", " on "]) for (let i = r.indexOf(joiner); i !== -1; i = r.indexOf(joiner, i + 1)) out.push(r.slice(0, i))
+  }
+  return out
+}
+
+/**
+ * `uniqueReferents(objs, ...)` for the objects `wanted` only (the teleport targets among
+ * all objects of the world), without building every object's referent list: the unique
+ * choice for an object depends only on the objects whose lists can meet its list, and on
+ * those that can meet theirs, so only that closure takes part, in the original order.
+ */
+export const uniqueReferentsOf = (
+  objs: ReadonlyArray<Obj>,
+  perspective: Obj,
+  wanted: (o: Obj) => boolean
+): Map<Obj, string> => {
+  const keys = objs.map((o) => meetingKeys(o, perspective))
+  const reached = new Set<string>()
+  const included = objs.map((o) => wanted(o))
+  included.forEach((inc, i) => inc && keys[i].forEach((k) => reached.add(k)))
+  for (let grew = true; grew; ) {
+    grew = false
+    for (let i = 0; i < objs.length; i++) {
+      if (included[i] || !keys[i].some((k) => reached.has(k))) continue
+      included[i] = true
+      keys[i].forEach((k) => reached.add(k))
+      grew = true
+    }
+  }
+  const subset = objs.filter((_, i) => included[i])
+  const out = new Map<Obj, string>()
+  for (const [o, r] of uniqueReferents(subset, perspective, true)) if (wanted(o)) out.set(o, r)
+  return out
+}
+
 /** The referents sorted by (referent, UUID), as get_possible_objects lists them. */
 export const sortedReferents = (m: Map<Obj, string>): Array<string> =>
   [...m.entries()].sort(([a, ra], [b, rb]) => (ra < rb ? -1 : ra > rb ? 1 : a.uuid - b.uuid)).map(([, r]) => r)
