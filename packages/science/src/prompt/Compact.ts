@@ -2,7 +2,8 @@
  * A compact prompt for small models trained from scratch (the science counterpart of
  * @epo/household's compact prompt): the task, optionally the last few commands sent, the
  * current observation with its whitespace collapsed (tabs and line breaks become single
- * spaces), and the objects the agent can refer to; no reasoning. The answer is the bare
+ * spaces) and its few non-ASCII characters (the books' typographic quotes and dashes)
+ * folded to ASCII, and the objects the agent can refer to; no reasoning. The answer is the bare
  * command. The full valid-action list (hundreds of commands) is left out: it is what the
  * `score` action mode ranks, and it would not fit a small model's context.
  */
@@ -10,8 +11,14 @@ import { Memory } from "@epo/env"
 import { invalidActionPenalty } from "./Epo.js"
 import type { ParsedResponse } from "./Parsed.js"
 
-/** An observation with its whitespace collapsed. */
-export const compactObservation = (observation: string): string => observation.replace(/\s+/g, " ").trim()
+const ascii: Readonly<Record<string, string>> = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "--", "\u2013": "-" }
+
+/** An observation with its whitespace collapsed and non-ASCII characters folded ("?" for any other). */
+export const compactObservation = (observation: string): string =>
+  observation
+    .replace(/\s+/g, " ")
+    .replace(/[^\x20-\x7e]/g, (c) => ascii[c] ?? "?")
+    .trim()
 
 export interface RenderOptions {
   /** How many of the last commands sent to show (default 0: none). */

@@ -113,6 +113,7 @@ describe("compact science prompt", () => {
     expect(lines[3]).toMatch(/^Objects: /)
     expect(lines.at(-1)).toBe("Action:")
     expect(text).not.toMatch(/\t/)
+    expect(Compact.compactObservation("a\tbook:\n\u201cIt\u2019s\u201d \u2014 \u00e9")).toBe(`a book: "It's" -- ?`)
     expect(Compact.parse(" focus on cat \n")).toEqual({ action: "focus on cat", valid: true, penalty: 0 })
     expect(Compact.parse("a\nb").valid).toBe(false)
   })
