@@ -156,7 +156,22 @@ export class GoalSequence {
  */
 const lower = (s: string) => s.toLowerCase()
 
-const named = (o: Obj, name: string): boolean => lower(o.name) === lower(name) || lower(o.descriptName()) === lower(name)
+const lowered = new Map<string, string>()
+const lowerOf = (s: string): string => {
+  let l = lowered.get(s)
+  if (l === undefined) lowered.set(s, (l = s.toLowerCase()))
+  return l
+}
+/** `s.toLowerCase() === l` for a lower-case `l`, without lower-casing when the lengths differ (ASCII names). */
+const sameLower = (s: string, l: string): boolean => s.length === l.length && (s === l || s.toLowerCase() === l)
+
+/** `s.toLowerCase()` when that can equal `target` (same length), else undefined (ASCII names). */
+const lowerIfSameLength = (s: string, target: string): string | undefined => (s.length === target.length ? s.toLowerCase() : undefined)
+
+const named = (o: Obj, name: string): boolean => {
+  const l = lowerOf(name)
+  return sameLower(o.name, l) || sameLower(o.descriptName(), l)
+}
 
 const isNotLastSatisfied = (obj: Obj, seq: GoalSequence): boolean => seq.lastSatisfiedWith !== undefined && seq.lastSatisfiedWith !== obj
 
@@ -175,7 +190,7 @@ export class Find extends Goal {
   }
   check(obj: Obj | undefined): GoalResult {
     if (obj === undefined) return NOTHING
-    if (lower(obj.name) === lower(this.objectName)) {
+    if (sameLower(obj.name, lowerOf(this.objectName))) {
       this.satisfiedWith = obj
       return SUCCESS
     }
@@ -189,7 +204,7 @@ export class FindAnswerBox extends Goal {
   }
   check(obj: Obj | undefined): GoalResult {
     if (obj === undefined || !(obj instanceof AnswerBox)) return NOTHING
-    if (lower(obj.name) === lower(this.objectName)) {
+    if (sameLower(obj.name, lowerOf(this.objectName))) {
       this.satisfiedWith = obj
       return SUCCESS
     }
@@ -264,7 +279,7 @@ export class ObjectInContainer extends Goal {
     }
     let c: Obj | undefined = obj.container
     for (let steps = 0; c !== undefined && steps < 20; steps++, c = c.container) {
-      if (lower(c.name) === lower(this.containerName)) {
+      if (sameLower(c.name, lowerOf(this.containerName))) {
         this.satisfiedWith = obj
         return SUCCESS
       }
@@ -365,7 +380,8 @@ export class InRoomWithObject extends Goal {
     super()
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
-    return seq.visible(agent).some((o) => lower(o.name) === lower(this.objectName) || lower(o.descriptName()) === this.objectName) ? SUCCESS : NOTHING
+    const l = lowerOf(this.objectName)
+    return seq.visible(agent).some((o) => sameLower(o.name, l) || lowerIfSameLength(o.descriptName(), this.objectName) === this.objectName) ? SUCCESS : NOTHING
   }
 }
 

@@ -89,6 +89,22 @@ interface Base {
   readonly raw: string
   readonly lower: string
   readonly tok: string
+  /** The raw referent is not blank (blank ones are never matched). */
+  readonly nonBlank: boolean
+}
+
+const baseMemo = new Map<string, Base>()
+
+/** A referent lower-cased and tokenised, memoised by its text (the same referents recur every step). */
+const toBase = (raw: string): Base => {
+  let b = baseMemo.get(raw)
+  if (b === undefined) {
+    if (baseMemo.size > 100_000) baseMemo.clear()
+    const lower = raw.toLowerCase()
+    b = { raw, lower, tok: tokenJoin(lower), nonBlank: javaTrim(raw).length > 0 }
+    baseMemo.set(raw, b)
+  }
+  return b
 }
 
 /**
@@ -96,13 +112,19 @@ interface Base {
  * `parserReferents` that can match): "r in c" and "r on c" tokenise to r's tokens, the
  * link and c's tokens, so they are tested piecewise and built only when they match.
  */
-const matchingReferents = (text: string, bases: ReadonlyArray<Base>, containerRefs: () => ReadonlyArray<Base>): ReadonlyArray<string> => {
+const matchingReferents = (
+  text: string,
+  bases: ReadonlyArray<Base>,
+  container: Obj | undefined,
+  containerBases: (c: Obj) => ReadonlyArray<Base>
+): ReadonlyArray<string> => {
   let hits: Array<string> | undefined
   for (const b of bases) {
     if (b.tok.length > 0 && !text.startsWith(b.tok)) continue
     if (b.lower.length > 1) (hits ??= []).push(b.tok)
-    for (const c of containerRefs()) {
-      for (const link of [" in ", " on "]) {
+    if (container === undefined) continue
+    for (const c of containerBases(container)) {
+      for (const link of links) {
         if (b.tok.length > 0 && c.tok.length > 0) {
           if (text.startsWith(link, b.tok.length) && text.startsWith(c.tok, b.tok.length + link.length)) (hits ??= []).push(b.tok + link + c.tok)
         } else {
@@ -112,11 +134,12 @@ const matchingReferents = (text: string, bases: ReadonlyArray<Base>, containerRe
       }
     }
   }
-  return hits === undefined ? none : [...new Set(hits)].sort()
+  return hits === undefined ? none : hits.length === 1 ? hits : [...new Set(hits)].sort()
 }
 
+const links = [" in ", " on "] as const
+
 const none: ReadonlyArray<string> = []
-const noBases: ReadonlyArray<Base> = []
 
 /**
  * Whether `text` could start with one of a hidden terminal's referents ("terminal",
@@ -159,7 +182,8 @@ const populate = (
   if ("slot" in e) {
     for (const o of objs) {
       if (o instanceof Terminal && !terminalMayMatch(input, o)) continue
-      for (const r of matchingReferents(input, bases(o), () => (o.container === undefined ? noBases : containerBases(o.container)))) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, bases, containerBases, [...soFar, o], out)
+      const rs = matchingReferents(input, bases(o), o.container, containerBases)
+      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, bases, containerBases, [...soFar, o], out)
     }
   } else {
     for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, bases, containerBases, soFar, out)
@@ -170,6 +194,18 @@ const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>) => a.length ===
 
 /** The objects a command can name (visible from the agent's location, hidden ones too, in UUID order), cached per agent until something moves. */
 const namable = new WeakMap<Obj, { room: Obj; structure: number; objs: Array<Obj> }>()
+
+const everythingCache = new WeakMap<Obj, { structure: number; objs: Array<Obj> }>()
+
+/** Every object of the world in UUID order, hidden ones too (what teleport can name), cached until something moves. */
+const allNamableObjects = (universe: Obj): Array<Obj> => {
+  const structure = current().structure
+  const hit = everythingCache.get(universe)
+  if (hit !== undefined && hit.structure === structure) return hit.objs
+  const objs = uuidOrdered(collectAccessible(universe, true))
+  everythingCache.set(universe, { structure, objs })
+  return objs
+}
 
 const namableObjects = (agent: Obj, room: Obj): Array<Obj> => {
   const structure = current().structure
@@ -190,14 +226,17 @@ export interface ParseWorld {
 export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
   const text = tokenize(input.toLowerCase()).join(" ")
   const room = w.agent.container!
-  const toBase = (raw: string): Base => {
-    const lower = raw.toLowerCase()
-    return { raw, lower, tok: tokenJoin(lower) }
-  }
   const cache = new Map<Obj, ReadonlyArray<Base>>()
   const bases = (o: Obj) => {
     let r = cache.get(o)
-    if (r === undefined) cache.set(o, (r = o.referentsFrom(room).filter((raw) => javaTrim(raw).length > 0).map(toBase)))
+    if (r === undefined) {
+      const out: Array<Base> = []
+      for (const raw of o.referentsFrom(room)) {
+        const b = toBase(raw)
+        if (b.nonBlank) out.push(b)
+      }
+      cache.set(o, (r = out))
+    }
     return r
   }
   const containerCache = new Map<Obj, ReadonlyArray<Base>>()
@@ -216,7 +255,7 @@ export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
       def.trigger.length === 1
         ? []
         : def.oracle
-          ? (everything ??= uuidOrdered(collectAccessible(w.universe, true)))
+          ? (everything ??= allNamableObjects(w.universe))
           : (visible ??= namableObjects(w.agent, room))
     const found: Array<ReadonlyArray<Obj>> = []
     populate(text, def.trigger, 0, objs, bases, containerBases, [], found)

@@ -440,10 +440,12 @@ export class Obj {
     if (this.tickedAt === context.tickEpoch) return false
     combustionTick(this)
     const kids = this.children
-    if (this.material !== undefined) for (const k of kids) if (k.material !== undefined) heatTransferTouching(this, k)
-    for (let i = 1; i < kids.length; i++) {
-      if (kids[i].material === undefined) continue
-      for (let j = 0; j < i; j++) if (kids[j].material !== undefined) heatTransferTouching(kids[i], kids[j])
+    // Transfer between objects at the same temperature changes nothing, so when this object
+    // and its children are all at one temperature (the usual case) the pairs are skipped.
+    if (!sameTemperature(this, kids)) {
+      if (this.material !== undefined) for (const k of kids) if (k.material !== undefined) heatTransferTouching(this, k)
+      const hot = kids.filter((k) => k.material !== undefined)
+      for (let i = 1; i < hot.length; i++) for (let j = 0; j < i; j++) heatTransferTouching(hot[i], hot[j])
     }
     changeOfState(this)
     unpolarizedConductivityTick(this, false)
@@ -682,6 +684,18 @@ const clip = (increment: number): number =>
  * each moves toward the other by 0.1 x the smaller conductivity x the difference; the
  * second update uses the first's new temperature, as the original does.
  */
+/** Whether `obj` (when it has a material) and every child with a material are at one temperature. */
+const sameTemperature = (obj: Obj, kids: ReadonlyArray<Obj>): boolean => {
+  let t = obj.material?.temperatureC
+  for (const k of kids) {
+    const m = k.material
+    if (m === undefined) continue
+    if (t === undefined) t = m.temperatureC
+    else if (m.temperatureC !== t) return false
+  }
+  return true
+}
+
 export const heatTransferTouching = (a: Obj, b: Obj): void => {
   const ma = a.material
   const mb = b.material
