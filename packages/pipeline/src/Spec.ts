@@ -27,13 +27,13 @@ export type BackendName = (typeof backendNames)[number]
 
 /** The environment, its training split, and how prompts are rendered from episode memory. */
 export const EnvironmentSpec = Schema.Struct({
-  /** A name of the environment registry (Environments.ts): "household" or "corridor". */
+  /** A name of the environment registry (Environments.ts): "household", "corridor" or "science". */
   name: withDefault(Schema.Literals(Environments.names), "household"),
   /** The split training games are drawn from. */
   split: withDefault(Schema.NonEmptyString, "train"),
   /** Policy turns per episode at most (paper: 50 on ALFWorld). */
   maxTurns: int(1, 50),
-  /** Prompt format of @epo/household's registry ("verl-agent", "compact"). */
+  /** Prompt format of the environment's registry ("verl-agent", "compact"; household also "notebook"). */
   prompt: withDefault(Schema.NonEmptyString, "verl-agent"),
   /** The history window: past (observation, action) pairs in verl-agent prompts (history_length), past commands in compact ones. */
   historyLength: int(0, 2)
@@ -216,7 +216,7 @@ export const crossFieldIssues = (spec: PipelineSpec): ReadonlyArray<SpecIssue> =
   )
   if (spec.evaluation.bestBy !== undefined)
     check(spec.evaluation.splits.includes(spec.evaluation.bestBy), "evaluation.bestBy", `must be one of evaluation.splits (${spec.evaluation.splits.join(", ")}), got "${spec.evaluation.bestBy}"`)
-  check(Environments.promptFormats.includes(spec.environment.prompt), "environment.prompt", `unknown prompt format "${spec.environment.prompt}" (known: ${Environments.promptFormats.join(", ")})`)
+  check(env.promptFormats.includes(spec.environment.prompt), "environment.prompt", `unknown prompt format "${spec.environment.prompt}" of ${env.name} (known: ${env.promptFormats.join(", ")})`)
   const estimator = spec.algorithm.advantage.estimator
   if (estimator === "gae")
     check(spec.objective.value !== undefined, "objective.value", `the "gae" advantage estimator needs a critic: set objective.value (e.g. {"coefficient": 0.5, "clip": 0.5})`)
