@@ -22,8 +22,8 @@ import { Pretrained } from "@epo/policy"
 import type { PipelineSpecInput } from "./Spec.js"
 
 /** Every household preset starts from the shipped behaviour-cloned policy (@epo/policy Pretrained). */
-const startingPolicy = { checkpoint: Pretrained.household } as const
-const householdPrompt = { prompt: "compact", historyLength: Pretrained.householdHistoryLength } as const
+const startingPolicy = { checkpoint: Pretrained.householdGenerate } as const
+const householdPrompt = { prompt: Pretrained.householdGeneratePrompt.format, historyLength: Pretrained.householdGeneratePrompt.historyLength } as const
 
 const paperSetup = {
   totalSteps: 150,
