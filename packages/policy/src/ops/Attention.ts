@@ -23,7 +23,12 @@
  *
  * The mask value must be finite and every query must keep at least one key (a row of the
  * mask entirely `masked` still normalises, over all keys).
+ *
+ * With the native kernels (@epo/native) the whole op is two kernels, EpoAttention and
+ * EpoAttentionGrad, computing the same formulas in place on qkv (see its csrc/attention.c):
+ * the backward pass recomputes P from the saved softmax statistics instead of keeping it.
  */
+import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import { copyInto, copyTaken, give, take, view } from "./Host.js"
 import { transpose2d } from "./Linear.js"
@@ -107,12 +112,35 @@ const leadingColumns = (src: Float32Array, offset: number, rows: number, stride:
   return t
 }
 
+/** The op on the native kernels: the statistics and the inputs are kept for the gradient kernel. */
+const nativeAttention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32Array): tf.Tensor2D => {
+  const { batch: B, time: T, heads: H } = shape
+  const attrs = { batch: B, time: T, heads: H, causal: isCausal(mask, T) }
+  const maskTensor = () => tf.tensor3d(mask, [mask.length === B * T * T ? B : 1, T, T])
+  if (!tf.engine().isTapeOn()) return tf.tidy(() => NativeOps.attention(qkv, maskTensor(), attrs, false))
+  const f = tf.customGrad((x_, save) => {
+    const x = x_ as tf.Tensor2D
+    const m = maskTensor()
+    const [out, stats] = NativeOps.attention(x, m, attrs, true)
+    ;(save as tf.GradSaveFunc)([x, m, out, stats])
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => {
+        const [sx, sm, so, ss] = saved as [tf.Tensor2D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D]
+        return NativeOps.attentionGrad(sx, sm, so, ss, dy as tf.Tensor2D, attrs)
+      }
+    }
+  })
+  return f(qkv) as tf.Tensor2D
+}
+
 /**
  * Attention of packed projections qkv [B*T, 3d] (columns: q | k | v, each head-major) to
  * outputs [B*T, d]. `mask` is additive, [T, T] shared by all rows or [B, T, T] per row;
  * differentiable in qkv.
  */
 export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32Array): tf.Tensor2D => {
+  if (Native.active()) return nativeAttention(qkv, shape, mask)
   const { batch: B, time: T, heads: H } = shape
   const d = qkv.shape[1] / 3
   const dh = d / H

@@ -1,0 +1,89 @@
+/**
+ * Loads the compiled addon (build/Release/epo_native.node), or says why it is absent.
+ * The addon is optional: `npm ci` builds it when a C compiler and oneDNN's headers are
+ * present (scripts/build.mjs); everything else runs without it.
+ */
+import { existsSync, readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+/** The addon's functions (csrc/addon.c); tensors are byte offsets into `heap`. */
+export interface Addon {
+  gemm(
+    heap: ArrayBufferLike | ArrayBufferView,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    aIndex: Int32Array,
+    b: number,
+    bIndex: Int32Array,
+    c: number,
+    batch: number,
+    bias: number,
+    biasLength: number,
+    activation: number,
+    alpha: number,
+    prelu: number,
+    preluLength: number
+  ): void
+  attentionForward(
+    heap: ArrayBufferLike | ArrayBufferView,
+    qkv: number,
+    mask: number,
+    maskRows: number,
+    batch: number,
+    time: number,
+    heads: number,
+    headSize: number,
+    causal: boolean,
+    out: number,
+    stats: number
+  ): void
+  attentionBackward(
+    heap: ArrayBufferLike | ArrayBufferView,
+    qkv: number,
+    mask: number,
+    maskRows: number,
+    batch: number,
+    time: number,
+    heads: number,
+    headSize: number,
+    causal: boolean,
+    out: number,
+    stats: number,
+    dout: number,
+    dqkv: number
+  ): void
+  layerNormForward(heap: ArrayBufferLike | ArrayBufferView, x: number, g: number, b: number, n: number, d: number, eps: number, y: number, stats: number): void
+  layerNormBackward(heap: ArrayBufferLike | ArrayBufferView, dy: number, x: number, g: number, stats: number, n: number, d: number, dx: number, dg: number, db: number): void
+  gelu(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number, y: number, derivative: number): void
+  columnSum(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number, m: number, out: number): void
+  setThreads(threads: number): void
+  info(): { readonly onednn: string; readonly threads: number }
+}
+
+export type Loaded = { readonly _tag: "Loaded"; readonly addon: Addon } | { readonly _tag: "Absent"; readonly reason: string }
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+const binary = resolve(packageRoot, "build/Release/epo_native.node")
+/** Written by scripts/build.mjs when it did not build the addon: one line saying why. */
+const skipped = resolve(packageRoot, "build/skipped.txt")
+
+export const howToInstall = "apt-get install g++ libdnnl-dev, then npm rebuild @epo/native"
+
+export const load = (): Loaded => {
+  if (!existsSync(binary)) {
+    const why = existsSync(skipped) ? readFileSync(skipped, "utf8").trim() : "the addon is not built"
+    return { _tag: "Absent", reason: `${why} (${howToInstall})` }
+  }
+  try {
+    return { _tag: "Loaded", addon: createRequire(import.meta.url)(binary) as Addon }
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split("\n")[0] : String(e)
+    return { _tag: "Absent", reason: `the addon does not load: ${message} (${howToInstall})` }
+  }
+}
