@@ -3,17 +3,54 @@
  * (the wasm heap's ArrayBuffer, or any ArrayBuffer or typed array): tensors are passed
  * as byte offsets into it, and every region is checked against its length before a
  * kernel runs, so a bad call throws a RangeError instead of touching other memory.
+ *
+ * Kernels run with asynchronous signals blocked: oneDNN 2.6's AVX-512 sgemm corrupts the
+ * malloc heap when a signal handler runs on its thread mid-product (reproduced in plain
+ * C with setitimer(ITIMER_PROF), the signal Node's --cpu-prof sends; not with AVX2
+ * kernels; the signal frame of AVX-512 state is larger). Pending signals are delivered
+ * when the kernel returns, and OpenMP's worker threads, created inside a kernel, inherit
+ * the blocked mask.
  */
 #define NAPI_VERSION 8
 #include <dnnl.h>
 #include <node_api.h>
 #include <omp.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
 
 #define MAX_ARGS 24
+
+/* Blocks every asynchronous signal (faults stay deliverable) until unblock(). */
+static sigset_t block(void) {
+  sigset_t all, old;
+  sigfillset(&all);
+  sigdelset(&all, SIGSEGV);
+  sigdelset(&all, SIGBUS);
+  sigdelset(&all, SIGFPE);
+  sigdelset(&all, SIGILL);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  return old;
+}
+static void unblock(sigset_t old) { pthread_sigmask(SIG_SETMASK, &old, NULL); }
+
+/* Runs a kernel call with signals blocked. */
+#define BLOCKED(call)          \
+  ({                           \
+    sigset_t old_ = block();   \
+    __typeof__(call) r_ = call; \
+    unblock(old_);             \
+    r_;                        \
+  })
+#define BLOCKED_VOID(call)    \
+  do {                        \
+    sigset_t old_ = block();  \
+    call;                     \
+    unblock(old_);            \
+  } while (0)
 
 typedef struct {
   napi_env env;
@@ -180,8 +217,9 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if (c.failed) return NULL;
   if (biasLength > 0 && bias == NULL) return fail(&c, "bias length without a bias"), NULL;
   if (activation == EPO_PRELU && prelu == NULL) return fail(&c, "PReLU without slopes"), NULL;
-  return kernel_status(&c, epo_gemm(ta, tb, m, n, k, a, aIndex, b, bIndex, out, batch, bias, biasLength,
-                                    (int)activation, alpha, prelu, preluLength),
+  return kernel_status(&c,
+                       BLOCKED(epo_gemm(ta, tb, m, n, k, a, aIndex, b, bIndex, out, batch, bias, biasLength,
+                                        (int)activation, alpha, prelu, preluLength)),
                        "sgemm");
 }
 
@@ -196,7 +234,8 @@ static napi_value attention_forward(napi_env env, napi_callback_info info) {
   float *qkv = region(&c, 1, B * T * 3 * H * dh, 0), *mask = region(&c, 2, maskRows * T * T, 0);
   float *out = region(&c, 9, B * T * H * dh, 0), *stats = region(&c, 10, B * H * T * 2, 1);
   if (c.failed) return NULL;
-  return kernel_status(&c, epo_attention_forward(qkv, mask, maskRows, B, T, H, dh, causal, out, stats), "attention");
+  return kernel_status(&c, BLOCKED(epo_attention_forward(qkv, mask, maskRows, B, T, H, dh, causal, out, stats)),
+                       "attention");
 }
 
 /* attentionBackward(heap, qkv, mask, maskRows, batch, time, heads, headSize, causal, out, stats, dout, dqkv) */
@@ -212,7 +251,8 @@ static napi_value attention_backward(napi_env env, napi_callback_info info) {
   float *dout = region(&c, 11, B * T * H * dh, 0), *dqkv = region(&c, 12, B * T * 3 * H * dh, 0);
   if (c.failed) return NULL;
   return kernel_status(
-      &c, epo_attention_backward(qkv, mask, maskRows, B, T, H, dh, causal, out, stats, dout, dqkv), "attention");
+      &c, BLOCKED(epo_attention_backward(qkv, mask, maskRows, B, T, H, dh, causal, out, stats, dout, dqkv)),
+      "attention");
 }
 
 /* layerNormForward(heap, x, g, b, n, d, eps, y, stats) */
@@ -224,7 +264,7 @@ static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
   float *x = region(&c, 1, n * d, 0), *g = region(&c, 2, d, 0), *b = region(&c, 3, d, 0);
   float *y = region(&c, 7, n * d, 0), *stats = region(&c, 8, 2 * n, 0);
   if (c.failed) return NULL;
-  epo_layer_norm_forward(x, g, b, n, d, eps, y, stats);
+  BLOCKED_VOID(epo_layer_norm_forward(x, g, b, n, d, eps, y, stats));
   return NULL;
 }
 
@@ -237,7 +277,7 @@ static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
   float *stats = region(&c, 4, 2 * n, 0), *dx = region(&c, 7, n * d, 0), *dg = region(&c, 8, d, 0);
   float *db = region(&c, 9, d, 0);
   if (c.failed) return NULL;
-  epo_layer_norm_backward(dy, x, g, stats, n, d, dx, dg, db);
+  BLOCKED_VOID(epo_layer_norm_backward(dy, x, g, stats, n, d, dx, dg, db));
   return NULL;
 }
 
@@ -248,7 +288,7 @@ static napi_value gelu(napi_env env, napi_callback_info info) {
   int64_t n = count(&c, 2);
   float *x = region(&c, 1, n, 0), *y = region(&c, 3, n, 0), *derivative = region(&c, 4, n, 1);
   if (c.failed) return NULL;
-  epo_gelu(x, n, y, derivative);
+  BLOCKED_VOID(epo_gelu(x, n, y, derivative));
   return NULL;
 }
 
@@ -259,7 +299,7 @@ static napi_value column_sum(napi_env env, napi_callback_info info) {
   int64_t n = count(&c, 2), m = count(&c, 3);
   float *x = region(&c, 1, n * m, 0), *out = region(&c, 4, m, 0);
   if (c.failed) return NULL;
-  epo_column_sum(x, n, m, out);
+  BLOCKED_VOID(epo_column_sum(x, n, m, out));
   return NULL;
 }
 
@@ -276,7 +316,7 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "threads must be a positive integer");
     return NULL;
   }
-  epo_set_threads((int)n);
+  BLOCKED_VOID(epo_set_threads((int)n));
   return NULL;
 }
 
