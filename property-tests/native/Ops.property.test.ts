@@ -3,11 +3,13 @@
  * (their JavaScript formulation, itself checked against autodiff in ops.test.ts): values
  * and gradients under a random cotangent agree on random shapes: attention with causal,
  * per-row padded and non-causal masks across query-block boundaries (64 rows), LayerNorm,
- * GELU, column sums and dense layers, with odd and zero sizes.
+ * GELU, column sums and dense layers, with odd and zero sizes; token statistics at several
+ * temperatures; one AdamW update with and without clipping and weight decay.
  */
 import { Random, Tensors } from "@epo/core"
 import { Native } from "@epo/native"
-import { Ops } from "@epo/policy"
+import { AdamW, Ops } from "@epo/policy"
+import { Effect } from "effect"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import fc from "fast-check"
@@ -123,6 +125,47 @@ describe.skipIf(!available)("policy ops: native kernels against tfjs's", () => {
         { numRuns: 40 }
       )
     )
+  })
+
+  it("token statistics (log-probability, entropy) and their gradient, several temperatures", async () => {
+    await Tensors.expectNoLeaks(() =>
+      fc.assert(
+        fc.property(
+          fc.record({ n: fc.integer({ min: 0, max: 40 }), v: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(512)), temperature: fc.constantFrom(0.5, 1, 1.7), seed: fc.nat() }),
+          ({ n, v, temperature, seed }) =>
+            tf.tidy(() => {
+              const s = Random.Stream.fromSeed(seed)
+              const targets = Int32Array.from({ length: n }, () => s.int(v))
+              sameOnBoth((l) => Ops.TokenStats.tokenStats(l as tf.Tensor2D, targets, temperature), [normal([n, v], seed, 4)], seed + 1)
+            })
+        ),
+        { numRuns: 40 }
+      )
+    )
+  })
+
+  it("AdamW: one update with and without clipping and weight decay, the same state and norm", async () => {
+    await Tensors.expectNoLeaks(async () => {
+      for (const [maxGradNorm, weightDecay, seed] of [[undefined, 0, 1], [0.5, 0.01, 2], [100, 0.1, 3]] as const) {
+        const opt = AdamW.adamw(await Effect.runPromise(AdamW.decodeConfig({ ...(maxGradNorm === undefined ? {} : { maxGradNorm }), weightDecay })))
+        const params = new Map([["a", normal([7, 5], seed)], ["b", normal([3], seed + 1)], ["c", normal([0, 4], seed + 2)]])
+        const grads = new Map([...params].map(([k, p], i) => [k, normal(p.shape, seed + 10 + i)]))
+        const run = () => {
+          const s0 = opt.init(params)
+          const s1 = opt.update(grads, s0, params, 1e-2)
+          const s2 = opt.update(grads, s1.state, params, 1e-2)
+          const out = { norm: s2.gradNorm, tensors: [...s2.updates.values(), ...s2.state.mu.values(), ...s2.state.nu.values()] }
+          for (const s of [s0, s1.state]) AdamW.dispose(s)
+          for (const u of s1.updates.values()) u.dispose()
+          return out
+        }
+        const ours = run()
+        const theirs = withTfjs(run)
+        expect(ours.norm).toBeCloseTo(theirs.norm, 5)
+        ours.tensors.forEach((t, i) => close(t, theirs.tensors[i]!, 1e-5))
+        tf.dispose([...ours.tensors, ...theirs.tensors, ...params.values(), ...grads.values()])
+      }
+    })
   })
 
   it("GELU at large magnitudes: exact limits x and 0, a finite derivative", () => {

@@ -303,6 +303,68 @@ static napi_value column_sum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* tokenStats(heap, logits, targets (int32), n, v, temperature, out, lse) */
+static napi_value token_stats(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!begin(&c, env, info, 8)) return NULL;
+  int64_t n = count(&c, 3), v = count(&c, 4);
+  float temperature = (float)number(&c, 5);
+  float *logits = region(&c, 1, n * v, 0), *out = region(&c, 6, 2 * n, 0), *lse = region(&c, 7, n, 0);
+  const int32_t *targets = (const int32_t *)region(&c, 2, n, 0);
+  if (c.failed) return NULL;
+  if (!(temperature > 0.0f)) return fail(&c, "temperature must be positive"), NULL;
+  int64_t bad = BLOCKED(epo_token_stats(logits, targets, n, v, temperature, out, lse));
+  if (bad >= 0) {
+    char message[96];
+    snprintf(message, sizeof message, "target %d of row %lld is outside 0..%lld", targets[bad], (long long)bad,
+             (long long)(v - 1));
+    fail(&c, message);
+  }
+  return NULL;
+}
+
+/* tokenStatsBackward(heap, logits, targets, out, lse, dy, n, v, temperature, dlogits) */
+static napi_value token_stats_backward(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!begin(&c, env, info, 10)) return NULL;
+  int64_t n = count(&c, 6), v = count(&c, 7);
+  float temperature = (float)number(&c, 8);
+  float *logits = region(&c, 1, n * v, 0), *out = region(&c, 3, 2 * n, 0), *lse = region(&c, 4, n, 0);
+  float *dy = region(&c, 5, 2 * n, 0), *dlogits = region(&c, 9, n * v, 0);
+  const int32_t *targets = (const int32_t *)region(&c, 2, n, 0);
+  if (c.failed) return NULL;
+  for (int64_t i = 0; i < n; i++)
+    if (targets[i] < 0 || targets[i] >= v) return fail(&c, "target outside the vocabulary"), NULL;
+  BLOCKED_VOID(epo_token_stats_backward(logits, targets, out, lse, dy, n, v, temperature, dlogits));
+  return NULL;
+}
+
+/* adamw(heap, theta, g, m, v, n, scale, b1, b2, eps, weightDecay, lr, c1, c2, mOut, vOut, u) */
+static napi_value adamw(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!begin(&c, env, info, 17)) return NULL;
+  int64_t n = count(&c, 5);
+  float k[8];
+  for (int i = 0; i < 8; i++) k[i] = (float)number(&c, 6 + (size_t)i);
+  float *theta = region(&c, 1, n, 0), *g = region(&c, 2, n, 0), *m = region(&c, 3, n, 0), *v = region(&c, 4, n, 0);
+  float *mOut = region(&c, 14, n, 0), *vOut = region(&c, 15, n, 0), *u = region(&c, 16, n, 0);
+  if (c.failed) return NULL;
+  BLOCKED_VOID(epo_adamw(theta, g, m, v, n, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], mOut, vOut, u));
+  return NULL;
+}
+
+/* sumOfSquares(heap, x, n): Σ x² in double precision */
+static napi_value sum_of_squares(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!begin(&c, env, info, 3)) return NULL;
+  int64_t n = count(&c, 2);
+  float *x = region(&c, 1, n, 0);
+  if (c.failed) return NULL;
+  napi_value result;
+  napi_create_double(env, BLOCKED(epo_sum_of_squares(x, n)), &result);
+  return result;
+}
+
 void epo_set_threads(int threads) { omp_set_num_threads(threads); }
 int epo_threads(void) { return omp_get_max_threads(); }
 
@@ -344,6 +406,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_default, NULL},
       {"gelu", NULL, gelu, NULL, NULL, NULL, napi_default, NULL},
       {"columnSum", NULL, column_sum, NULL, NULL, NULL, napi_default, NULL},
+      {"tokenStats", NULL, token_stats, NULL, NULL, NULL, napi_default, NULL},
+      {"tokenStatsBackward", NULL, token_stats_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
+      {"sumOfSquares", NULL, sum_of_squares, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, describe, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -50,6 +50,29 @@ void epo_gelu(const float *x, int64_t n, float *y, float *derivative);
 /* Column sums of x [n, m] into out [m], accumulated in double precision. */
 void epo_column_sum(const float *x, int64_t n, int64_t m, float *out);
 
+/*
+ * Per row i of logits [n, V] at temperature τ (z = logits / τ, p = softmax(z)):
+ * out[i] = (z[targets[i]] - lse(z), lse(z) - Σ p z) (log-probability, entropy); lse[i] = lse(z).
+ * Returns the first row whose target is outside [0, V), or -1.
+ */
+int64_t epo_token_stats(const float *logits, const int32_t *targets, int64_t n, int64_t v, float temperature, float *out,
+                        float *lse);
+
+/* dlogits [n, V] of epo_token_stats given dy [n, 2], from its out and lse. */
+void epo_token_stats_backward(const float *logits, const int32_t *targets, const float *out, const float *lse,
+                              const float *dy, int64_t n, int64_t v, float temperature, float *dlogits);
+
+/*
+ * One AdamW step for one parameter θ [n] (torch.optim.AdamW with the gradient g scaled by
+ * `scale`): m' = β₁ m + (1-β₁) g, v' = β₂ v + (1-β₂) g², u = -lr (m' c₁ / (√(v' c₂) + ε) + λ θ)
+ * with c₁ = 1/(1-β₁ᵗ), c₂ = 1/(1-β₂ᵗ).
+ */
+void epo_adamw(const float *theta, const float *g, const float *m, const float *v, int64_t n, float scale, float b1,
+               float b2, float eps, float weightDecay, float lr, float c1, float c2, float *mOut, float *vOut, float *u);
+
+/* Σ x² over x [n], in double precision. */
+double epo_sum_of_squares(const float *x, int64_t n);
+
 void epo_set_threads(int threads);
 int epo_threads(void);
 

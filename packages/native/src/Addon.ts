@@ -62,6 +62,39 @@ export interface Addon {
   layerNormBackward(heap: ArrayBufferLike | ArrayBufferView, dy: number, x: number, g: number, stats: number, n: number, d: number, dx: number, dg: number, db: number): void
   gelu(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number, y: number, derivative: number): void
   columnSum(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number, m: number, out: number): void
+  tokenStats(heap: ArrayBufferLike | ArrayBufferView, logits: number, targets: number, n: number, v: number, temperature: number, out: number, lse: number): void
+  tokenStatsBackward(
+    heap: ArrayBufferLike | ArrayBufferView,
+    logits: number,
+    targets: number,
+    out: number,
+    lse: number,
+    dy: number,
+    n: number,
+    v: number,
+    temperature: number,
+    dlogits: number
+  ): void
+  adamw(
+    heap: ArrayBufferLike | ArrayBufferView,
+    theta: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    scale: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    weightDecay: number,
+    lr: number,
+    c1: number,
+    c2: number,
+    mOut: number,
+    vOut: number,
+    u: number
+  ): void
+  sumOfSquares(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number): number
   setThreads(threads: number): void
   info(): { readonly onednn: string; readonly threads: number }
 }

@@ -14,7 +14,11 @@ export const names = {
   layerNorm: "EpoLayerNorm",
   layerNormGrad: "EpoLayerNormGrad",
   gelu: "EpoGelu",
-  columnSum: "EpoColumnSum"
+  columnSum: "EpoColumnSum",
+  tokenStats: "EpoTokenStats",
+  tokenStatsGrad: "EpoTokenStatsGrad",
+  adamw: "EpoAdamW",
+  sumOfSquares: "EpoSumOfSquares"
 } as const
 
 type KernelArgs = Parameters<tf.KernelFunc>[0]
@@ -116,6 +120,75 @@ const columnSum =
     return out
   }
 
+/** inputs { logits [n, V], targets int32 [n] }, attrs { temperature } -> stats [n, 2] (logp, entropy), lse [n] */
+const tokenStats =
+  (addon: Addon) =>
+  ({ inputs, backend, attrs }: KernelArgs) => {
+    const { logits, targets } = inputs as Inputs
+    const w = backend as WasmBackend
+    const [n, v] = logits!.shape as [number, number]
+    const out = w.makeOutput([n, 2], "float32")
+    const lse = w.makeOutput([n], "float32")
+    if (n > 0)
+      addon.tokenStats(heap(w), offset(w, logits!), offset(w, targets!), n, v, (attrs as { temperature: number }).temperature, offset(w, out), offset(w, lse))
+    return [out, lse]
+  }
+
+/** inputs { logits, targets, out, lse, dy } -> dlogits [n, V] */
+const tokenStatsGrad =
+  (addon: Addon) =>
+  ({ inputs, backend, attrs }: KernelArgs) => {
+    const { logits, targets, out, lse, dy } = inputs as Inputs
+    const w = backend as WasmBackend
+    const [n, v] = logits!.shape as [number, number]
+    const dlogits = w.makeOutput([n, v], "float32")
+    if (n * v > 0)
+      addon.tokenStatsBackward(heap(w), offset(w, logits!), offset(w, targets!), offset(w, out!), offset(w, lse!), offset(w, dy!), n, v, (attrs as { temperature: number }).temperature, offset(w, dlogits))
+    return dlogits
+  }
+
+export interface AdamWAttrs {
+  readonly scale: number
+  readonly b1: number
+  readonly b2: number
+  readonly eps: number
+  readonly weightDecay: number
+  readonly learningRate: number
+  /** 1 / (1 - β₁ᵗ) and 1 / (1 - β₂ᵗ). */
+  readonly c1: number
+  readonly c2: number
+}
+
+/** inputs { param, grad, mu, nu }, attrs AdamWAttrs -> mu', nu', increment (all shaped like param) */
+const adamw =
+  (addon: Addon) =>
+  ({ inputs, backend, attrs }: KernelArgs) => {
+    const { param, grad, mu, nu } = inputs as Inputs
+    const a = attrs as unknown as AdamWAttrs
+    const w = backend as WasmBackend
+    const outs = [0, 1, 2].map(() => w.makeOutput([...param!.shape], "float32"))
+    const n = size(param!.shape)
+    if (n > 0)
+      addon.adamw(heap(w), offset(w, param!), offset(w, grad!), offset(w, mu!), offset(w, nu!), n, a.scale, a.b1, a.b2, a.eps, a.weightDecay, a.learningRate, a.c1, a.c2, offset(w, outs[0]!), offset(w, outs[1]!), offset(w, outs[2]!))
+    return outs
+  }
+
+/** inputs { 0: x₀, 1: x₁, ... } -> Σᵢ Σ xᵢ² as a float32 scalar (accumulated in double, in input order) */
+const sumOfSquares =
+  (addon: Addon) =>
+  ({ inputs, backend }: KernelArgs) => {
+    const w = backend as WasmBackend
+    const xs = Object.keys(inputs)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => (inputs as Inputs)[k]!)
+    let total = 0
+    for (const x of xs) {
+      const n = size(x.shape)
+      if (n > 0) total += addon.sumOfSquares(heap(w), offset(w, x), n)
+    }
+    return w.makeOutput([], "float32", undefined, Float32Array.of(total))
+  }
+
 /** The custom kernels, by name. */
 export const kernels = (addon: Addon): ReadonlyArray<readonly [string, tf.KernelFunc]> => [
   [names.attention, attention(addon) as tf.KernelFunc],
@@ -123,5 +196,9 @@ export const kernels = (addon: Addon): ReadonlyArray<readonly [string, tf.Kernel
   [names.layerNorm, layerNorm(addon) as tf.KernelFunc],
   [names.layerNormGrad, layerNormGrad(addon) as tf.KernelFunc],
   [names.gelu, gelu(addon) as tf.KernelFunc],
-  [names.columnSum, columnSum(addon) as tf.KernelFunc]
+  [names.columnSum, columnSum(addon) as tf.KernelFunc],
+  [names.tokenStats, tokenStats(addon) as tf.KernelFunc],
+  [names.tokenStatsGrad, tokenStatsGrad(addon) as tf.KernelFunc],
+  [names.adamw, adamw(addon) as tf.KernelFunc],
+  [names.sumOfSquares, sumOfSquares(addon) as tf.KernelFunc]
 ]

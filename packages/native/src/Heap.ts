@@ -9,7 +9,7 @@ import type * as tf from "@tensorflow/tfjs"
 export interface WasmBackend {
   readonly wasm: { readonly HEAPU8: Uint8Array }
   readonly dataIdMap: { get(dataId: tf.DataId): { readonly memoryOffset: number } | undefined }
-  makeOutput(shape: Array<number>, dtype: tf.DataType): tf.TensorInfo
+  makeOutput(shape: Array<number>, dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo
   incRef(dataId: tf.DataId): void
 }
 

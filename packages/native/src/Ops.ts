@@ -4,9 +4,9 @@
  * them in `tf.customGrad` with the matching gradient kernel.
  */
 import * as tf from "@tensorflow/tfjs"
-import { type AttentionAttrs, names } from "./Fused.js"
+import { type AdamWAttrs, type AttentionAttrs, names } from "./Fused.js"
 
-export type { AttentionAttrs } from "./Fused.js"
+export type { AdamWAttrs, AttentionAttrs } from "./Fused.js"
 
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown> = {}) =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap)
@@ -45,3 +45,18 @@ export function gelu(x: tf.Tensor, derivative: boolean) {
 
 /** Column sums [m] of x [n, m]. */
 export const columnSum = (x: tf.Tensor2D): tf.Tensor1D => run(names.columnSum, { x }) as tf.Tensor1D
+
+/** Per-token [log-probability, entropy] [n, 2] of `targets` under softmax(logits / temperature), and lse [n] for the gradient. */
+export const tokenStats = (logits: tf.Tensor2D, targets: tf.Tensor1D, temperature: number): [tf.Tensor2D, tf.Tensor1D] =>
+  run(names.tokenStats, { logits, targets }, { temperature }) as [tf.Tensor2D, tf.Tensor1D]
+
+/** dlogits of `tokenStats` given dy [n, 2]. */
+export const tokenStatsGrad = (logits: tf.Tensor2D, targets: tf.Tensor1D, out: tf.Tensor2D, lse: tf.Tensor1D, dy: tf.Tensor2D, temperature: number): tf.Tensor2D =>
+  run(names.tokenStatsGrad, { logits, targets, out, lse, dy }, { temperature }) as tf.Tensor2D
+
+/** One AdamW step of one parameter: [mu', nu', increment]. */
+export const adamw = (param: tf.Tensor, grad: tf.Tensor, mu: tf.Tensor, nu: tf.Tensor, attrs: AdamWAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] =>
+  run(names.adamw, { param, grad, mu, nu }, { ...attrs }) as [tf.Tensor, tf.Tensor, tf.Tensor]
+
+/** Σ x² over all the tensors, a float32 scalar. */
+export const sumOfSquares = (xs: ReadonlyArray<tf.Tensor>): tf.Scalar => run(names.sumOfSquares, Object.fromEntries(xs.map((x, i) => [String(i), x]))) as tf.Scalar
