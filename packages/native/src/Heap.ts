@@ -11,6 +11,7 @@ export interface WasmBackend {
   readonly dataIdMap: { get(dataId: tf.DataId): { readonly memoryOffset: number } | undefined }
   makeOutput(shape: Array<number>, dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo
   incRef(dataId: tf.DataId): void
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array
 }
 
 /** Byte offset of a tensor's values in the heap. */

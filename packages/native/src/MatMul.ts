@@ -132,17 +132,3 @@ export const fusedMatMul =
       prelu: attrs.activation === "prelu" ? preluActivationWeights! : undefined
     })
   }
-
-/**
- * `Identity` (what `tf.clone` and a custom gradient's `save` run) sharing the input's
- * memory, as the cpu backend does, instead of copying it: tensors are immutable, and the
- * wasm kernel's copy cost a pass over every tensor kept for a gradient.
- */
-export const identity =
-  (original: tf.KernelFunc): tf.KernelFunc =>
-  (args: KernelArgs) => {
-    const { x } = args.inputs as { x: tf.TensorInfo }
-    if (x.dtype === "string") return original(args)
-    ;(args.backend as WasmBackend).incRef(x.dataId)
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
-  }

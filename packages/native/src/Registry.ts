@@ -1,7 +1,7 @@
 /**
  * Switching the native kernels on and off on the wasm backend. `enable` replaces tfjs's
- * `BatchMatMul`, `_FusedMatMul` and `Identity` there (keeping the originals for what the
- * native ones do not cover and for `disable`) and adds the custom kernels of Fused.ts.
+ * `BatchMatMul`, `_FusedMatMul`, `Identity` and `Slice` there (keeping the originals for
+ * what the new ones do not cover and for `disable`) and adds the custom kernels of Fused.ts.
  *
  * On import the kernels are enabled unless EPO_NATIVE=0; EPO_NATIVE_THREADS sets the
  * thread count (default 1: the results are then bitwise reproducible run to run).
@@ -10,7 +10,8 @@ import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { type Addon, load } from "./Addon.js"
 import { kernels } from "./Fused.js"
-import { batchMatMul, fusedMatMul, identity } from "./MatMul.js"
+import { batchMatMul, fusedMatMul } from "./MatMul.js"
+import { identity, slice } from "./Memory.js"
 
 const backendName = "wasm"
 
@@ -34,7 +35,8 @@ let threadCount = 1
 const replaced = (addon: Addon): ReadonlyArray<readonly [string, (original: tf.KernelFunc) => tf.KernelFunc]> => [
   [tf.BatchMatMul, (o) => batchMatMul(addon, o)],
   [tf._FusedMatMul, (o) => fusedMatMul(addon, o)],
-  [tf.Identity, identity]
+  [tf.Identity, identity],
+  [tf.Slice, slice]
 ]
 
 /** Registers the native kernels on the wasm backend; false (with `status().reason`) when the addon is absent. */

@@ -2,7 +2,8 @@
  * The native `BatchMatMul` and `_FusedMatMul` against tfjs's own wasm kernels on random
  * shapes: transposed operands, batch dimensions that broadcast (a missing or size-1
  * dimension on either side), odd and zero sizes, every fused activation and bias shape;
- * within float32 rounding of a k-term dot product. The references are tfjs's wasm kernels
+ * within float32 rounding of a k-term dot product. The heap-view `Slice` exactly, and the
+ * sharing `Identity`. The references are tfjs's wasm kernels
  * used where they are right: tfjs's BatchMatMul broadcasts batch dimensions only when one
  * side has none (it indexes the flattened batch modulo its size), so the reference
  * multiplies explicitly broadcast operands; its _FusedMatMul adds a wrong bias to some
@@ -142,6 +143,36 @@ describe.skipIf(!available)("native matrix products against tfjs's wasm kernels"
             })
         ),
         { numRuns: 150 }
+      )
+    )
+  })
+
+  it("Slice: any rank, begin and size (-1: to the end), empty slices, float32, int32 and bool", async () => {
+    const sliceArb = fc
+      .array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 5 })
+      .chain((shape) =>
+        fc.record({
+          shape: fc.constant(shape),
+          begin: fc.tuple(...shape.map((d) => fc.integer({ min: 0, max: d }))),
+          fraction: fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(-1)), { minLength: shape.length, maxLength: shape.length }),
+          dtype: fc.constantFrom("float32" as const, "int32" as const, "bool" as const),
+          seed: fc.nat()
+        })
+      )
+    await Tensors.expectNoLeaks(() =>
+      fc.assert(
+        fc.property(sliceArb, ({ shape, begin, fraction, dtype, seed }) =>
+          tf.tidy(() => {
+            const x = tf.cast(tf.mul(normal(shape, seed), 3), dtype)
+            const size = fraction.map((f, i) => (f < 0 ? -1 : Math.floor(f * (shape[i]! - begin[i]!))))
+            const ours = tf.slice(x, begin, size)
+            const theirs = withTfjs(() => tf.slice(x, begin, size))
+            expect(ours.dtype).toBe(dtype)
+            expect(ours.shape).toEqual(theirs.shape)
+            expect(Array.from(ours.dataSync())).toEqual(Array.from(theirs.dataSync()))
+          })
+        ),
+        { numRuns: 200 }
       )
     )
   })
