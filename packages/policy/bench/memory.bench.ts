@@ -2,7 +2,9 @@
  * Memory over many update steps of the policy bench configuration (the update step of
  * policy.bench.ts), printed as one JSON line: every `every` steps the process RSS, the
  * wasm heap's size, V8's heap and the number of live tensors. The growth reported is from
- * the first sample after warm-up (step `every`) to the last.
+ * the first sample after warm-up (step `every`) to the last. Run with
+ * NODE_OPTIONS=--expose-gc to collect garbage before each sample, so that V8's heap
+ * figure is live data rather than a point on the collector's sawtooth.
  *
  * Usage: npm run bench:policy-memory [-- --steps 1000 --every 50]
  */
@@ -28,6 +30,7 @@ const t0 = performance.now()
 for (let step = 1; step <= steps; step++) {
   bench.step()
   if (step % every === 0) {
+    ;(globalThis as { gc?: () => void }).gc?.()
     samples.push({
       step,
       rss_mb: mb(process.memoryUsage.rss()),
@@ -45,6 +48,7 @@ console.log(
   JSON.stringify({
     native: Native.status().reason,
     steps,
+    collected_before_samples: typeof (globalThis as { gc?: () => void }).gc === "function",
     growth_mb: { rss: Math.round((last.rss_mb - first.rss_mb) * 10) / 10, wasm_heap: Math.round((last.wasm_heap_mb - first.wasm_heap_mb) * 10) / 10 },
     max_rss_mb: Math.max(...samples.map((s) => s.rss_mb)),
     samples
