@@ -10,45 +10,18 @@
  * rows when B is transposed (m 2, n 32, k 1), so the reference is the unfused product,
  * bias and activation.
  */
-import { Random, Tensors } from "@epo/core"
+import { Tensors } from "@epo/core"
 import { Native } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { closeBy, normal, useNative, withTfjs } from "./Support.js"
 
-const available = Native.enable()
-
-beforeAll(async () => {
-  await tf.setBackend("wasm")
-})
-afterAll(() => {
-  if (process.env["EPO_NATIVE"] === "0") Native.disable("EPO_NATIVE=0")
-})
-
-/** Runs f with tfjs's own kernels. */
-const withTfjs = <A>(f: () => A): A => {
-  Native.disable()
-  try {
-    return f()
-  } finally {
-    Native.enable()
-  }
-}
-
-const normal = (shape: Array<number>, seed: number) => {
-  const s = Random.Stream.fromSeed(seed)
-  const n = shape.reduce((a, b) => a * b, 1)
-  return tf.tensor(Float32Array.from({ length: n }, () => s.normal()), shape)
-}
+const available = useNative()
 
 /** |a - b| ≤ 1e-5 (1 + k) elementwise, same shape. */
-const close = (a: tf.Tensor, b: tf.Tensor, k: number) => {
-  expect(a.shape).toEqual(b.shape)
-  const x = a.dataSync()
-  const y = b.dataSync()
-  for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i]! - y[i]!) <= 1e-5 * (1 + k))) expect([i, x[i], y[i]]).toEqual([i, y[i], y[i]])
-}
+const close = (a: tf.Tensor, b: tf.Tensor, k: number) => closeBy(a, b, () => 1e-5 * (1 + k))
 
 const dim = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 19 }) }, { weight: 2, arbitrary: fc.constantFrom(32, 64, 65, 128) })
 /** Batch dimensions of one operand given the broadcast batch: each kept, set to 1, or (leading ones) dropped. */

@@ -7,46 +7,19 @@
  * temperatures; one AdamW update with and without clipping and weight decay.
  */
 import { Random, Tensors } from "@epo/core"
-import { Native } from "@epo/native"
 import { AdamW, Ops } from "@epo/policy"
 import { Effect } from "effect"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { closeBy, normal, useNative, withTfjs } from "./Support.js"
 
 const { attention, causalMask, masked } = Ops.Attention
 
-const available = Native.enable()
+const available = useNative()
 
-beforeAll(async () => {
-  await tf.setBackend("wasm")
-})
-afterAll(() => {
-  if (process.env["EPO_NATIVE"] === "0") Native.disable("EPO_NATIVE=0")
-})
-
-const withTfjs = <A>(f: () => A): A => {
-  Native.disable()
-  try {
-    return f()
-  } finally {
-    Native.enable()
-  }
-}
-
-const normal = (shape: Array<number>, seed: number, scale = 1) => {
-  const s = Random.Stream.fromSeed(seed)
-  const n = shape.reduce((a, b) => a * b, 1)
-  return tf.tensor(Float32Array.from({ length: n }, () => scale * s.normal()), shape)
-}
-
-const close = (a: tf.Tensor, b: tf.Tensor, tol: number) => {
-  expect(a.shape).toEqual(b.shape)
-  const x = a.dataSync()
-  const y = b.dataSync()
-  for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i]! - y[i]!) <= tol * (1 + Math.abs(y[i]!)))) expect([i, x[i]]).toEqual([i, y[i]])
-}
+const close = (a: tf.Tensor, b: tf.Tensor, tol: number) => closeBy(a, b, (y) => tol * (1 + Math.abs(y)))
 
 /** f(...inputs) and its gradients under cotangent w, on the native kernels and on tfjs's. */
 const sameOnBoth = (f: (...xs: Array<tf.Tensor>) => tf.Tensor, inputs: Array<tf.Tensor>, seed: number, tol = 1e-4) =>

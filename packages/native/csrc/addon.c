@@ -223,36 +223,52 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
                        "sgemm");
 }
 
+/* The arguments both attention calls start with: heap, qkv, mask (-1 with maskRows 0: the plain
+   causal mask), maskRows, batch, time, heads, headSize, causal, out, stats (optional in the
+   forward call). */
+typedef struct {
+  int64_t maskRows, B, T, H, dh;
+  int causal;
+  float *qkv, *mask, *out, *stats;
+} attention_t;
+
+static int attention_args(call_t *c, attention_t *a, int statsOptional) {
+  a->maskRows = count(c, 3), a->B = count(c, 4), a->T = count(c, 5), a->H = count(c, 6), a->dh = count(c, 7);
+  a->causal = flag(c, 8);
+  if (c->failed) return 0;
+  if (a->maskRows == 0 && !a->causal) return fail(c, "no mask is the plain causal mask: causal must be set"), 0;
+  if (a->maskRows > 1 && a->maskRows != a->B) return fail(c, "mask rows must be 0, 1 or the batch size"), 0;
+  const int64_t rows = a->B * a->T, d = a->H * a->dh;
+  a->qkv = region(c, 1, rows * 3 * d, 0);
+  a->mask = region(c, 2, a->maskRows * a->T * a->T, a->maskRows == 0);
+  if (a->maskRows > 0 && a->mask == NULL && !c->failed) return fail(c, "mask rows without a mask"), 0;
+  if (a->maskRows == 0 && a->mask != NULL) return fail(c, "a mask with 0 mask rows"), 0;
+  a->out = region(c, 9, rows * d, 0);
+  a->stats = region(c, 10, rows * a->H * 2, statsOptional);
+  return !c->failed;
+}
+
 /* attentionForward(heap, qkv, mask, maskRows, batch, time, heads, headSize, causal, out, stats|-1) */
 static napi_value attention_forward(napi_env env, napi_callback_info info) {
   call_t c;
-  if (!begin(&c, env, info, 11)) return NULL;
-  int64_t maskRows = count(&c, 3), B = count(&c, 4), T = count(&c, 5), H = count(&c, 6), dh = count(&c, 7);
-  int causal = flag(&c, 8);
-  if (c.failed) return NULL;
-  if (maskRows != 1 && maskRows != B) return fail(&c, "mask rows must be 1 or the batch size"), NULL;
-  float *qkv = region(&c, 1, B * T * 3 * H * dh, 0), *mask = region(&c, 2, maskRows * T * T, 0);
-  float *out = region(&c, 9, B * T * H * dh, 0), *stats = region(&c, 10, B * H * T * 2, 1);
-  if (c.failed) return NULL;
-  return kernel_status(&c, BLOCKED(epo_attention_forward(qkv, mask, maskRows, B, T, H, dh, causal, out, stats)),
-                       "attention");
+  attention_t a;
+  if (!begin(&c, env, info, 11) || !attention_args(&c, &a, 1)) return NULL;
+  return kernel_status(
+      &c, BLOCKED(epo_attention_forward(a.qkv, a.mask, a.maskRows, a.B, a.T, a.H, a.dh, a.causal, a.out, a.stats)),
+      "attention");
 }
 
 /* attentionBackward(heap, qkv, mask, maskRows, batch, time, heads, headSize, causal, out, stats, dout, dqkv) */
 static napi_value attention_backward(napi_env env, napi_callback_info info) {
   call_t c;
-  if (!begin(&c, env, info, 13)) return NULL;
-  int64_t maskRows = count(&c, 3), B = count(&c, 4), T = count(&c, 5), H = count(&c, 6), dh = count(&c, 7);
-  int causal = flag(&c, 8);
+  attention_t a;
+  if (!begin(&c, env, info, 13) || !attention_args(&c, &a, 0)) return NULL;
+  float *dout = region(&c, 11, a.B * a.T * a.H * a.dh, 0), *dqkv = region(&c, 12, a.B * a.T * 3 * a.H * a.dh, 0);
   if (c.failed) return NULL;
-  if (maskRows != 1 && maskRows != B) return fail(&c, "mask rows must be 1 or the batch size"), NULL;
-  float *qkv = region(&c, 1, B * T * 3 * H * dh, 0), *mask = region(&c, 2, maskRows * T * T, 0);
-  float *out = region(&c, 9, B * T * H * dh, 0), *stats = region(&c, 10, B * H * T * 2, 0);
-  float *dout = region(&c, 11, B * T * H * dh, 0), *dqkv = region(&c, 12, B * T * 3 * H * dh, 0);
-  if (c.failed) return NULL;
-  return kernel_status(
-      &c, BLOCKED(epo_attention_backward(qkv, mask, maskRows, B, T, H, dh, causal, out, stats, dout, dqkv)),
-      "attention");
+  return kernel_status(&c,
+                       BLOCKED(epo_attention_backward(a.qkv, a.mask, a.maskRows, a.B, a.T, a.H, a.dh, a.causal, a.out,
+                                                      a.stats, dout, dqkv)),
+                       "attention");
 }
 
 /* layerNormForward(heap, x, g, b, n, d, eps, y, stats) */

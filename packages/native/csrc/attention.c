@@ -19,43 +19,69 @@
 
 #define QUERY_BLOCK 64
 
-/* S[r, :keys] += mask row; then softmax in place; stats when not NULL. */
-EPO_CLONES static void softmax_rows(float *s, const float *mask, int64_t rows, int64_t keys, int64_t time,
-                                    float *stats) {
+/*
+ * The keys row r of a block sees: all `keys`, or, without a mask (plain causal), keys up to
+ * and including its own position first + r.
+ */
+static inline int64_t visible(const float *mask, int64_t first, int64_t r, int64_t keys) {
+  return mask != NULL ? keys : first + r + 1;
+}
+
+/*
+ * S[r] += mask row, then E = exp(S - max) in place (0 for keys it does not see), with
+ * (max, 1/Σ E) per row in stats: the caller scales O = E v by 1/Σ, a [rows, dh] pass
+ * instead of a [rows, keys] one.
+ */
+EPO_CLONES static void softmax_rows(float *s, const float *mask, int64_t first, int64_t rows, int64_t keys,
+                                    int64_t time, float *stats) {
   for (int64_t r = 0; r < rows; r++) {
     float *row = s + r * keys;
-    const float *m = mask + r * time;
+    const int64_t seen = visible(mask, first, r, keys);
+    if (mask != NULL) {
+      const float *m = mask + r * time;
+#pragma omp simd
+      for (int64_t j = 0; j < seen; j++) row[j] += m[j];
+    }
     float max = -INFINITY;
 #pragma omp simd reduction(max : max)
-    for (int64_t j = 0; j < keys; j++) {
-      row[j] += m[j];
-      max = row[j] > max ? row[j] : max;
-    }
+    for (int64_t j = 0; j < seen; j++) max = row[j] > max ? row[j] : max;
     float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
-    for (int64_t j = 0; j < keys; j++) {
+    for (int64_t j = 0; j < seen; j++) {
       row[j] = epo_exp(row[j] - max);
       sum += row[j];
     }
-    const float inv = 1.0f / sum;
-#pragma omp simd
-    for (int64_t j = 0; j < keys; j++) row[j] *= inv;
-    if (stats != NULL) {
-      stats[2 * r] = max;
-      stats[2 * r + 1] = inv;
-    }
+    for (int64_t j = seen; j < keys; j++) row[j] = 0.0f;
+    stats[2 * r] = max;
+    stats[2 * r + 1] = 1.0f / sum;
   }
 }
 
-/* P = exp(S + M - max) / Σ from the saved stats, in place. */
-EPO_CLONES static void probabilities(float *s, const float *mask, int64_t rows, int64_t keys, int64_t time,
-                                     const float *stats) {
+/* P = exp(S + M - max) / Σ from the saved stats, in place (0 for keys a row does not see). */
+EPO_CLONES static void probabilities(float *s, const float *mask, int64_t first, int64_t rows, int64_t keys,
+                                     int64_t time, const float *stats) {
   for (int64_t r = 0; r < rows; r++) {
     float *row = s + r * keys;
-    const float *m = mask + r * time;
+    const int64_t seen = visible(mask, first, r, keys);
     const float max = stats[2 * r], inv = stats[2 * r + 1];
+    if (mask != NULL) {
+      const float *m = mask + r * time;
 #pragma omp simd
-    for (int64_t j = 0; j < keys; j++) row[j] = epo_exp(row[j] + m[j] - max) * inv;
+      for (int64_t j = 0; j < seen; j++) row[j] = epo_exp(row[j] + m[j] - max) * inv;
+    } else {
+#pragma omp simd
+      for (int64_t j = 0; j < seen; j++) row[j] = epo_exp(row[j] - max) * inv;
+    }
+    for (int64_t j = seen; j < keys; j++) row[j] = 0.0f;
+  }
+}
+
+/* Rows of the strided [rows, cols] matrix o times stats' 1/Σ. */
+EPO_CLONES static void scale_rows(float *o, int64_t rows, int64_t cols, int64_t ld, const float *stats) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float inv = stats[2 * r + 1];
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) o[r * ld + j] *= inv;
   }
 }
 
@@ -94,21 +120,26 @@ int epo_attention_forward(const float *qkv, const float *mask, int64_t maskRows,
 #pragma omp parallel reduction(| : status)
   {
     float *s = malloc((size_t)(QUERY_BLOCK * T) * sizeof(float));
+    float local[2 * QUERY_BLOCK];
 #pragma omp for schedule(static)
     for (int64_t p = 0; p < batch * heads; p++) {
       const int64_t b = p / heads, h = p % heads;
       const float *q = qkv + b * T * ld + h * headSize, *k = q + d, *v = q + 2 * d;
-      const float *m = mask + (maskRows == 1 ? 0 : b * T * T);
+      const float *m = mask == NULL ? NULL : mask + (maskRows == 1 ? 0 : b * T * T);
       float *o = out + b * T * d + h * headSize;
       for (int64_t from = 0; from < T; from += QUERY_BLOCK) {
         const int64_t to = from + QUERY_BLOCK < T ? from + QUERY_BLOCK : T, n = to - from;
         const int64_t keys = causal ? to : T;
+        float *st = stats == NULL ? local : stats + 2 * (p * T + from);
         if (headSize > 0)
           GEMM('N', 'T', n, keys, headSize, scale, q + from * ld, ld, k, ld, 0.0f, s, keys);
         else
           memset(s, 0, (size_t)(n * keys) * sizeof(float));
-        softmax_rows(s, m + from * T, n, keys, T, stats == NULL ? NULL : stats + 2 * (p * T + from));
-        if (headSize > 0) GEMM('N', 'N', n, headSize, keys, 1.0f, s, keys, v, ld, 0.0f, o + from * d, d);
+        softmax_rows(s, m == NULL ? NULL : m + from * T, from, n, keys, T, st);
+        if (headSize > 0) {
+          GEMM('N', 'N', n, headSize, keys, 1.0f, s, keys, v, ld, 0.0f, o + from * d, d);
+          scale_rows(o + from * d, n, headSize, d, st);
+        }
       }
     }
     free(s);
@@ -132,7 +163,7 @@ int epo_attention_backward(const float *qkv, const float *mask, int64_t maskRows
     for (int64_t p = 0; p < batch * heads; p++) {
       const int64_t b = p / heads, h = p % heads;
       const float *q = qkv + b * T * ld + h * headSize, *k = q + d, *v = q + 2 * d;
-      const float *m = mask + (maskRows == 1 ? 0 : b * T * T);
+      const float *m = mask == NULL ? NULL : mask + (maskRows == 1 ? 0 : b * T * T);
       const float *o = out + b * T * d + h * headSize, *dO = dout + b * T * d + h * headSize;
       float *dq = dqkv + b * T * ld + h * headSize, *dk = dq + d, *dv = dq + 2 * d;
       for (int64_t t = 0; t < T; t++) {
@@ -144,7 +175,7 @@ int epo_attention_backward(const float *qkv, const float *mask, int64_t maskRows
         const int64_t to = from + QUERY_BLOCK < T ? from + QUERY_BLOCK : T, n = to - from;
         const int64_t keys = causal ? to : T;
         GEMM('N', 'T', n, keys, headSize, scale, q + from * ld, ld, k, ld, 0.0f, s, keys);
-        probabilities(s, m + from * T, n, keys, T, stats + 2 * (p * T + from));
+        probabilities(s, m == NULL ? NULL : m + from * T, from, n, keys, T, stats + 2 * (p * T + from));
         GEMM('N', 'T', n, keys, headSize, 1.0f, dO + from * d, d, v, ld, 0.0f, dp, keys);
         score_gradient(dp, s, rowDot + from, n, keys);
         GEMM('N', 'N', n, headSize, keys, scale, dp, keys, k, ld, 0.0f, dq + from * ld, ld);

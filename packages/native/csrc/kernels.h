@@ -24,7 +24,8 @@ int epo_gemm(int transA, int transB, int64_t m, int64_t n, int64_t k, const floa
 /*
  * Causal-or-masked multi-head attention of packed projections qkv [B*T, 3*H*dh] (columns
  * q | k | v, head-major) to out [B*T, H*dh]: S = (q kᵀ)/√dh + M, P = softmax(S), O = P v.
- * mask is additive, [maskRows, T, T] with maskRows 1 or B. When `causal`, keys after the
+ * mask is additive, [maskRows, T, T] with maskRows 1 or B, or NULL for the plain causal
+ * mask (0 up to the query, -∞ after; `causal` must be set). When `causal`, keys after the
  * last query of a block are skipped (they must be masked). stats, when not NULL, receives
  * per (b, h, query) the row maximum of S and the inverse of the softmax denominator.
  */

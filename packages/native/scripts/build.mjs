@@ -15,7 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const build = join(root, "build")
 const output = join(build, "Release/epo_native.node")
 const skippedFile = join(build, "skipped.txt")
-const howTo = "apt-get install g++ libdnnl-dev, then npm rebuild @epo/native"
+const howTo = "apt-get install gcc libdnnl-dev, then npm rebuild @epo/native"
 
 const skip = (why) => {
   rmSync(output, { force: true })

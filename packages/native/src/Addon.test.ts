@@ -61,6 +61,11 @@ describe.skipIf(loaded._tag === "Absent")("the native addon", () => {
     // query 1 sees keys 0 and 1 with scores 0 and ln 3: weights ¼ and ¾, output ¼·1 + ¾·3.
     expect(mem[10]).toBeCloseTo(1, 6)
     expect(mem[11]).toBeCloseTo(2.5, 6)
+    // Without a mask (mask rows 0): the plain causal mask, the same outputs.
+    mem.fill(0, 10, 16)
+    addon.attentionForward(mem, 0, -1, 0, 1, 2, 1, 1, true, 40, 48)
+    expect([mem[10], mem[11]!.toFixed(6)]).toEqual([1, (2.5).toFixed(6)])
+    expect(() => addon.attentionForward(mem, 0, -1, 0, 1, 2, 1, 1, false, 40, 48)).toThrow(/causal must be set/)
   })
 
   it("bad calls throw a RangeError naming the problem", () => {

@@ -8,10 +8,15 @@ import { createRequire } from "node:module"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
+type Memory = ArrayBufferLike | ArrayBufferView
+
+/** The arguments both attention calls start with. */
+type AttentionArgs = [heap: Memory, qkv: number, mask: number, maskRows: number, batch: number, time: number, heads: number, headSize: number, causal: boolean, out: number]
+
 /** The addon's functions (csrc/addon.c); tensors are byte offsets into `heap`. */
 export interface Addon {
   gemm(
-    heap: ArrayBufferLike | ArrayBufferView,
+    heap: Memory,
     transA: boolean,
     transB: boolean,
     m: number,
@@ -30,41 +35,15 @@ export interface Addon {
     prelu: number,
     preluLength: number
   ): void
-  attentionForward(
-    heap: ArrayBufferLike | ArrayBufferView,
-    qkv: number,
-    mask: number,
-    maskRows: number,
-    batch: number,
-    time: number,
-    heads: number,
-    headSize: number,
-    causal: boolean,
-    out: number,
-    stats: number
-  ): void
-  attentionBackward(
-    heap: ArrayBufferLike | ArrayBufferView,
-    qkv: number,
-    mask: number,
-    maskRows: number,
-    batch: number,
-    time: number,
-    heads: number,
-    headSize: number,
-    causal: boolean,
-    out: number,
-    stats: number,
-    dout: number,
-    dqkv: number
-  ): void
-  layerNormForward(heap: ArrayBufferLike | ArrayBufferView, x: number, g: number, b: number, n: number, d: number, eps: number, y: number, stats: number): void
-  layerNormBackward(heap: ArrayBufferLike | ArrayBufferView, dy: number, x: number, g: number, stats: number, n: number, d: number, dx: number, dg: number, db: number): void
-  gelu(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number, y: number, derivative: number): void
-  columnSum(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number, m: number, out: number): void
-  tokenStats(heap: ArrayBufferLike | ArrayBufferView, logits: number, targets: number, n: number, v: number, temperature: number, out: number, lse: number): void
+  attentionForward(...args: [...AttentionArgs, stats: number]): void
+  attentionBackward(...args: [...AttentionArgs, stats: number, dout: number, dqkv: number]): void
+  layerNormForward(heap: Memory, x: number, g: number, b: number, n: number, d: number, eps: number, y: number, stats: number): void
+  layerNormBackward(heap: Memory, dy: number, x: number, g: number, stats: number, n: number, d: number, dx: number, dg: number, db: number): void
+  gelu(heap: Memory, x: number, n: number, y: number, derivative: number): void
+  columnSum(heap: Memory, x: number, n: number, m: number, out: number): void
+  tokenStats(heap: Memory, logits: number, targets: number, n: number, v: number, temperature: number, out: number, lse: number): void
   tokenStatsBackward(
-    heap: ArrayBufferLike | ArrayBufferView,
+    heap: Memory,
     logits: number,
     targets: number,
     out: number,
@@ -76,7 +55,7 @@ export interface Addon {
     dlogits: number
   ): void
   adamw(
-    heap: ArrayBufferLike | ArrayBufferView,
+    heap: Memory,
     theta: number,
     g: number,
     m: number,
@@ -94,7 +73,7 @@ export interface Addon {
     vOut: number,
     u: number
   ): void
-  sumOfSquares(heap: ArrayBufferLike | ArrayBufferView, x: number, n: number): number
+  sumOfSquares(heap: Memory, x: number, n: number): number
   setThreads(threads: number): void
   info(): { readonly onednn: string; readonly threads: number }
 }
@@ -106,7 +85,7 @@ const binary = resolve(packageRoot, "build/Release/epo_native.node")
 /** Written by scripts/build.mjs when it did not build the addon: one line saying why. */
 const skipped = resolve(packageRoot, "build/skipped.txt")
 
-export const howToInstall = "apt-get install g++ libdnnl-dev, then npm rebuild @epo/native"
+export const howToInstall = "apt-get install gcc libdnnl-dev, then npm rebuild @epo/native"
 
 export const load = (): Loaded => {
   if (!existsSync(binary)) {

@@ -22,7 +22,7 @@ export const names = {
 } as const
 
 type KernelArgs = Parameters<tf.KernelFunc>[0]
-type Inputs = Record<string, tf.TensorInfo>
+type Inputs = Record<string, tf.TensorInfo | undefined>
 
 export interface AttentionAttrs {
   readonly batch: number
@@ -32,37 +32,40 @@ export interface AttentionAttrs {
   readonly causal: boolean
 }
 
-const attentionShape = (qkv: tf.TensorInfo, mask: tf.TensorInfo, a: AttentionAttrs) => {
+/** Without a mask tensor the mask is the plain causal one (0 up to each query, -∞ after). */
+const attentionShape = (qkv: tf.TensorInfo, mask: tf.TensorInfo | undefined, a: AttentionAttrs) => {
   const d = qkv.shape[1]! / 3
-  return { d, headSize: d / a.heads, maskRows: size(mask.shape) / (a.time * a.time) }
+  return { d, headSize: d / a.heads, maskRows: mask === undefined ? 0 : size(mask.shape) / (a.time * a.time) }
 }
 
-/** inputs { qkv [B*T, 3d], mask [1 or B, T, T] }, attrs AttentionAttrs & { stats } -> out [B*T, d] (, stats [B*H*T, 2]) */
+const maskOffset = (w: WasmBackend, mask: tf.TensorInfo | undefined) => (mask === undefined ? -1 : offset(w, mask))
+
+/** inputs { qkv [B*T, 3d], mask? [1 or B, T, T] }, attrs AttentionAttrs & { stats } -> out [B*T, d] (, stats [B*H*T, 2]) */
 const attention =
   (addon: Addon) =>
   ({ inputs, backend, attrs }: KernelArgs) => {
     const { qkv, mask } = inputs as Inputs
     const a = attrs as unknown as AttentionAttrs & { readonly stats: boolean }
     const w = backend as WasmBackend
-    const { d, headSize, maskRows } = attentionShape(qkv!, mask!, a)
+    const { d, headSize, maskRows } = attentionShape(qkv!, mask, a)
     const out = w.makeOutput([a.batch * a.time, d], "float32")
     const stats = a.stats ? w.makeOutput([a.batch * a.heads * a.time, 2], "float32") : undefined
     if (a.batch * a.time > 0)
-      addon.attentionForward(heap(w), offset(w, qkv!), offset(w, mask!), maskRows, a.batch, a.time, a.heads, headSize, a.causal, offset(w, out), stats === undefined ? -1 : offset(w, stats))
+      addon.attentionForward(heap(w), offset(w, qkv!), maskOffset(w, mask), maskRows, a.batch, a.time, a.heads, headSize, a.causal, offset(w, out), stats === undefined ? -1 : offset(w, stats))
     return stats === undefined ? out : [out, stats]
   }
 
-/** inputs { qkv, mask, out, stats, dy } -> dqkv [B*T, 3d] */
+/** inputs { qkv, mask?, out, stats, dy } -> dqkv [B*T, 3d] */
 const attentionGrad =
   (addon: Addon) =>
   ({ inputs, backend, attrs }: KernelArgs) => {
     const { qkv, mask, out, stats, dy } = inputs as Inputs
     const a = attrs as unknown as AttentionAttrs
     const w = backend as WasmBackend
-    const { headSize, maskRows } = attentionShape(qkv!, mask!, a)
+    const { headSize, maskRows } = attentionShape(qkv!, mask, a)
     const dqkv = w.makeOutput([...qkv!.shape], "float32")
     if (size(dqkv.shape) > 0)
-      addon.attentionBackward(heap(w), offset(w, qkv!), offset(w, mask!), maskRows, a.batch, a.time, a.heads, headSize, a.causal, offset(w, out!), offset(w, stats!), offset(w, dy!), offset(w, dqkv))
+      addon.attentionBackward(heap(w), offset(w, qkv!), maskOffset(w, mask), maskRows, a.batch, a.time, a.heads, headSize, a.causal, offset(w, out!), offset(w, stats!), offset(w, dy!), offset(w, dqkv))
     return dqkv
   }
 

@@ -11,22 +11,29 @@ export type { AdamWAttrs, AttentionAttrs } from "./Fused.js"
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown> = {}) =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap)
 
-/** Attention outputs [B*T, d] of packed qkv [B*T, 3d] under an additive mask [1 or B, T, T]; with `stats` also the softmax statistics [B*H*T, 2] the gradient needs. */
-export function attention(qkv: tf.Tensor2D, mask: tf.Tensor, attrs: AttentionAttrs, stats: true): [tf.Tensor2D, tf.Tensor2D]
-export function attention(qkv: tf.Tensor2D, mask: tf.Tensor, attrs: AttentionAttrs, stats: false): tf.Tensor2D
-export function attention(qkv: tf.Tensor2D, mask: tf.Tensor, attrs: AttentionAttrs, stats: boolean) {
-  return run(names.attention, { qkv, mask }, { ...attrs, stats })
+/** `{ mask }` when there is one: no mask is the plain causal mask. */
+const withMask = (mask: tf.Tensor | undefined): tf.NamedTensorMap => (mask === undefined ? {} : { mask })
+
+/**
+ * Attention outputs [B*T, d] of packed qkv [B*T, 3d] under an additive mask [1 or B, T, T]
+ * (undefined: the plain causal mask, with `causal` set); with `stats` also the softmax
+ * statistics [B*H*T, 2] the gradient needs.
+ */
+export function attention(qkv: tf.Tensor2D, mask: tf.Tensor | undefined, attrs: AttentionAttrs, stats: true): [tf.Tensor2D, tf.Tensor2D]
+export function attention(qkv: tf.Tensor2D, mask: tf.Tensor | undefined, attrs: AttentionAttrs, stats: false): tf.Tensor2D
+export function attention(qkv: tf.Tensor2D, mask: tf.Tensor | undefined, attrs: AttentionAttrs, stats: boolean) {
+  return run(names.attention, { qkv, ...withMask(mask) }, { ...attrs, stats })
 }
 
 /** dqkv [B*T, 3d] of `attention` given dy [B*T, d]. */
 export const attentionGrad = (
   qkv: tf.Tensor2D,
-  mask: tf.Tensor,
+  mask: tf.Tensor | undefined,
   out: tf.Tensor2D,
   stats: tf.Tensor2D,
   dy: tf.Tensor2D,
   attrs: AttentionAttrs
-): tf.Tensor2D => run(names.attentionGrad, { qkv, mask, out, stats, dy }, { ...attrs }) as tf.Tensor2D
+): tf.Tensor2D => run(names.attentionGrad, { qkv, out, stats, dy, ...withMask(mask) }, { ...attrs }) as tf.Tensor2D
 
 /** LayerNorm y [n, d] of x and the row statistics [n, 2] (mean, 1/σ). */
 export const layerNorm = (x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D, epsilon: number): [tf.Tensor2D, tf.Tensor2D] =>

@@ -31,6 +31,8 @@ export interface Status {
 let originals: Map<string, tf.KernelConfig> | undefined
 let disabledBy: string | undefined
 let threadCount = 1
+/** Set when EPO_NATIVE_THREADS could not be used. */
+let threadNote = ""
 
 const replaced = (addon: Addon): ReadonlyArray<readonly [string, (original: tf.KernelFunc) => tf.KernelFunc]> => [
   [tf.BatchMatMul, (o) => batchMatMul(addon, o)],
@@ -92,7 +94,7 @@ export const status = (): Status => {
     active: active(),
     enabled: true,
     threads: threadCount,
-    reason: `native kernels on the wasm backend (oneDNN ${onednn} sgemm, fused attention, LayerNorm, GELU; ${threadCount} ${plural})`
+    reason: `native kernels on the wasm backend (oneDNN ${onednn} sgemm; attention, LayerNorm, GELU, token statistics, AdamW; ${threadCount} ${plural}${threadNote})`
   }
 }
 
@@ -101,6 +103,7 @@ const fromEnvironment = (): void => {
   if (t !== undefined && t !== "") {
     const n = Number(t)
     if (Number.isInteger(n) && n >= 1) threadCount = n
+    else threadNote = `: EPO_NATIVE_THREADS=${t} is not a positive integer`
   }
   if (process.env["EPO_NATIVE"] === "0") disable("EPO_NATIVE=0")
   else enable()
