@@ -4,8 +4,8 @@
  * that code depending on tensors declares it in its requirements.
  *
  * - `wasm`: the default here (tfjs-backend-wasm, SIMD when the runtime has it), with the
- *   native kernels of @epo/native (oneDNN sgemm, fused attention, LayerNorm, GELU) in place
- *   of its own where that addon is built and EPO_NATIVE is not 0.
+ *   native kernels of @epo/native (oneDNN's sgemm and fused kernels) in place of its own
+ *   where that addon is built and EPO_NATIVE is not 0.
  * - `cpu`: pure JavaScript; slow but bitwise reproducible, used for determinism tests.
  * - `tensorflow`: @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when the user has
  *   installed one of them. They are optional: never dependencies of this project.

@@ -85,7 +85,7 @@ const binary = resolve(packageRoot, "build/Release/epo_native.node")
 /** Written by scripts/build.mjs when it did not build the addon: one line saying why. */
 const skipped = resolve(packageRoot, "build/skipped.txt")
 
-export const howToInstall = "apt-get install gcc libdnnl-dev, then npm rebuild @epo/native"
+const howToInstall = "apt-get install gcc libdnnl-dev, then npm rebuild @epo/native"
 
 export const load = (): Loaded => {
   if (!existsSync(binary)) {

@@ -24,8 +24,6 @@ export interface Status {
   readonly enabled: boolean
   /** One line: what runs and why. */
   readonly reason: string
-  /** Threads of the native kernels (when the addon is loaded). */
-  readonly threads?: number
 }
 
 let originals: Map<string, tf.KernelConfig> | undefined
@@ -79,8 +77,6 @@ export const setThreads = (threads: number): void => {
   if (loaded._tag === "Loaded") loaded.addon.setThreads(threads)
 }
 
-export const threads = (): number => threadCount
-
 /** Whether native kernels run for tensors of the active backend. */
 export const active = (): boolean => originals !== undefined && tf.getBackend() === backendName
 
@@ -89,11 +85,10 @@ export const status = (): Status => {
   const { onednn } = loaded.addon.info()
   const plural = threadCount === 1 ? "thread" : "threads"
   if (originals === undefined)
-    return { active: false, enabled: false, threads: threadCount, reason: `native kernels off (${disabledBy ?? "not enabled"})` }
+    return { active: false, enabled: false, reason: `native kernels off (${disabledBy ?? "not enabled"})` }
   return {
     active: active(),
     enabled: true,
-    threads: threadCount,
     reason: `native kernels on the wasm backend (oneDNN ${onednn} sgemm; attention, LayerNorm, GELU, token statistics, AdamW; ${threadCount} ${plural}${threadNote})`
   }
 }
