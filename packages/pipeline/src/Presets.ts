@@ -89,6 +89,13 @@ export const presets = {
   },
   ppo: { ...paperSetup, name: "ppo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
   "ppo+epo": { ...paperSetup, name: "ppo+epo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "epo", kl, value: critic } },
+  /** The paper's ablation: PPO with EPO's entropy bonus (lambda 0.001, multi-turn mean) and no smoothing. */
+  "ppo+entropy": {
+    ...paperSetup,
+    name: "ppo+entropy",
+    algorithm: { advantage: ppoAdvantage },
+    objective: { preset: "ppo", kl, value: critic, entropyCoefficient: 0.001, entropyAggregation: "multi-turn-mean" }
+  },
   grpo: { ...paperSetup, name: "grpo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
   "grpo+epo": { ...paperSetup, name: "grpo+epo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "epo", kl } },
   "grpo+epo-released": {
