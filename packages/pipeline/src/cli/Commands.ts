@@ -84,9 +84,9 @@ const interruptHandler = (progress: Progress, dir: string) => {
   }
 }
 
-/** A new run directory: runs/<name>-s<seed>-<time>, then -2, -3... for runs started in the same second. */
-const freshRunDir = (spec: Spec.PipelineSpec) => {
-  const base = path.join("runs", `${safeName(spec.name)}-s${spec.seed}-${stamp(new Date())}`)
+/** A new run directory under `parent`: <name>-s<seed>-<time>, then -2, -3... for runs started in the same second. */
+export const freshRunDir = (spec: Pick<Spec.PipelineSpec, "name" | "seed">, parent = "runs", now = new Date()) => {
+  const base = path.join(parent, `${safeName(spec.name)}-s${spec.seed}-${stamp(now)}`)
   return attempt(base, () => {
     fs.mkdirSync(path.dirname(base), { recursive: true })
     for (let n = 1; ; n++) {
