@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
 import { RunStoreError } from "./Files.js"
+import { loadCheckpoint } from "./Model.js"
 import * as Resolve from "./Resolve.js"
 import * as Runs from "./Runs.js"
 import * as RunStore from "./RunStore.js"
@@ -62,6 +63,10 @@ describe("faults and recovery of a run", () => {
       yield* stoppedRun(dir, 3)
       const model = path.join(dir, "checkpoints", "step-000003", "model.safetensors")
       flipByte(model)
+      // What eval (and any load of a run's checkpoint) says about it.
+      expect(String(yield* loadCheckpoint(path.dirname(model)).pipe(Effect.flip))).toBe(
+        `integrity check: ${model}: does not match the sha256 recorded when it was written (damaged or edited)`
+      )
       let first: number | undefined
       const { result, notes } = yield* resume(dir, { onEvent: (e) => void (e._tag === "Step" && (first ??= e.record.step)) })
       expect(notes).toEqual([`skipped checkpoint step-000003: integrity check: ${model}: does not match the sha256 recorded when it was written (damaged or edited)`])
