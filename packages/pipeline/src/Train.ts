@@ -111,7 +111,7 @@ const writeTrainerState = (dir: string, state: Trainer.TrainerState) =>
     catch: (e) => new TrainError({ reason: `cannot write ${Trainer.fileName}: ${String(e)}` })
   })
 
-export const readTrainerState = (dir: string) =>
+const readTrainerState = (dir: string) =>
   Effect.try({
     try: () => Schema.decodeUnknownSync(Trainer.TrainerState)(JSON.parse(fs.readFileSync(path.join(dir, Trainer.fileName), "utf8"))),
     catch: (e) => new TrainError({ reason: `checkpoint ${dir}: unreadable ${Trainer.fileName}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` })
