@@ -129,6 +129,13 @@ const standalone = async (out) => {
   copyWasm(bin)
   fs.copyFileSync(path.join(packageDir, "package.json"), path.join(out, "package.json"))
   fs.cpSync(path.join(root, "packages", "policy", "pretrained"), path.join(out, "pretrained"), { recursive: true })
+  // The native kernels, when built here (@epo/native finds them at <out>/build/Release): they
+  // load where libdnnl2 is installed; elsewhere the wasm kernels run and `epo train` says why.
+  const addon = path.join(root, "packages", "native", "build", "Release", "epo_native.node")
+  if (fs.existsSync(addon)) {
+    fs.mkdirSync(path.join(out, "build", "Release"), { recursive: true })
+    fs.copyFileSync(addon, path.join(out, "build", "Release", "epo_native.node"))
+  }
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
