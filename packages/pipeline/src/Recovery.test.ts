@@ -147,6 +147,23 @@ describe("faults and recovery of a run", () => {
     })
   )
 
+  it.effect("an unexpected exception (a defect) leaves the status failed as an internal error", () =>
+    Effect.gen(function* () {
+      const dir = tmp()
+      const spec = yield* Spec.decode({ ...tiny, objective: { preset: "grpo" } })
+      const throwing = Term.named(
+        Term.fromScalar(() => {
+          throw new Error("a bug in a custom term")
+        }),
+        "buggy"
+      )
+      const exit = yield* Effect.exit(Train.run({ spec, dir, services: { objective: TrainingObjective.custom("buggy", throwing) } }))
+      expect(exit._tag).toBe("Failure")
+      expect(manifestOf(dir)).toMatchObject({ status: "failed", error: "internal error: a bug in a custom term" })
+      expect(fs.existsSync(path.join(dir, "lock"))).toBe(false)
+    })
+  )
+
   it.effect("a failed write (disk full) leaves the status failed with the reason", () =>
     Effect.gen(function* () {
       const dir = tmp()
