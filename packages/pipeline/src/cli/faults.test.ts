@@ -1,6 +1,6 @@
 /**
  * Faults seen from outside, with real processes: Ctrl-C once and twice, SIGTERM, and a
- * second writer while a run trains (readers go on). Tiny corridor runs on the cpu backend.
+ * second writer while a run trains (readers go on: eval, report, compare). Tiny corridor runs on the cpu backend.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -119,7 +119,16 @@ describe("faults from outside the process", () => {
     const { spec, dir } = setup()
     const writer = start("train", spec, "--out", dir)
     await stepsRecorded(dir, 1)
-    const [second, compared] = await Promise.all([epo("train", "--resume", dir), epo("compare", dir, "--json")])
+    const page = path.join(path.dirname(dir), "report.html")
+    const [second, compared, reported, evaluated] = await Promise.all([
+      epo("train", "--resume", dir),
+      epo("compare", dir, "--json"),
+      epo("report", dir, "--out", page),
+      epo("eval", dir, "--latest", "--games", "1")
+    ])
+    expect(reported).toMatchObject({ code: 0, stdout: `${page}\n` })
+    expect(evaluated.code).toBe(0)
+    expect(evaluated.stdout).toMatch(/^split\s+episodes\s+success/)
     expect(second.code).toBe(1)
     expect(second.stderr.trim().split("\n")).toHaveLength(1)
     expect(second.stderr).toContain(`is being written by process ${writer.child.pid}`)
