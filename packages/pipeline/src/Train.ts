@@ -67,6 +67,11 @@ export interface TrainOptions {
   readonly resumeFrom?: SavedCheckpoint
   /** Polled at step boundaries: true stops the run after checkpointing. */
   readonly shouldStop?: () => boolean
+  /**
+   * Polled after each step: true ends the run at that step, which is evaluated and
+   * checkpointed like a last step (a time budget's results end with a held-out score).
+   */
+  readonly budgetSpent?: () => boolean
   readonly onEvent?: (event: TrainEvent) => void
 }
 
@@ -308,11 +313,16 @@ export const train = (options: TrainOptions) =>
 
       const completed = k + 1
       const last = completed === K
-      const evaluationDue = last || (spec.evaluation.every > 0 && completed % spec.evaluation.every === 0)
+      const spent = !last && options.budgetSpent?.() === true
+      const evaluationDue = last || spent || (spec.evaluation.every > 0 && completed % spec.evaluation.every === 0)
       const score = evaluationDue ? yield* evaluate(completed) : undefined
-      if (completed % spec.checkpoints.every === 0 || last) {
+      if (completed % spec.checkpoints.every === 0 || last || spent) {
         yield* checkpoint(completed, score)
         lastSaved = completed
+      }
+      if (spent) {
+        status = "interrupted"
+        break
       }
     }
     if (trainer.completedSteps > lastSaved) yield* checkpoint(trainer.completedSteps)

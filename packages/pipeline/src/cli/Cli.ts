@@ -27,7 +27,7 @@ const commands: Readonly<Record<CommandName, CommandSpec & { readonly run: (args
       set: { kind: "string", value: "KEY=VALUE", multiple: true, description: "override a spec field by dotted path, e.g. --set rollout.groupSize=4" },
       out: { kind: "string", value: "DIR", description: "the run directory (default: runs/<name>-s<seed>-<time>, with -2, -3... when taken)" },
       resume: { kind: "string", value: "RUN", description: "continue a stopped run from its newest checkpoint that verifies" },
-      "time-budget": { kind: "string", value: "SECONDS", description: "stop (checkpointed, resumable) after the first step that ends past this many seconds" },
+      "time-budget": { kind: "string", value: "SECONDS", description: "end after the first step that finishes past this many seconds, evaluated and checkpointed (resumable)" },
       "allow-spec-change": { kind: "boolean", description: "with --resume: accept a spec.json edited since the run started (recorded in the manifest)" },
       "dry-run": { kind: "boolean", description: "print the resolved spec and stop" }
     },

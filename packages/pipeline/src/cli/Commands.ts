@@ -132,10 +132,10 @@ export const train = (args: Parsed) =>
       dir,
       resume: resume !== undefined,
       allowSpecChange: args.flags.has("allow-spec-change"),
-      shouldStop: () => {
-        if (interrupt.shouldStop()) return true
+      shouldStop: interrupt.shouldStop,
+      budgetSpent: () => {
         const over = budget !== undefined && (performance.now() - started) / 1000 > Number(budget)
-        if (over) progress.message(`time budget of ${budget}s spent: stopping`)
+        if (over) progress.message(`time budget of ${budget}s spent: evaluating this step and stopping`)
         return over
       },
       onEvent: (e) => {
