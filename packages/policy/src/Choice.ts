@@ -242,7 +242,7 @@ const scoreRows = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<ChoiceR
   const padding = Float32Array.from(p.slots, (s) => (s < 0 ? masked : 0))
   const scores = tf.add(tf.reshape(gatherRows(normalised, p.slots), [p.batch, p.maxCandidates]), tf.tensor2d(padding, [p.batch, p.maxCandidates])) as tf.Tensor2D
   if (!c.valueHead) return { scores }
-  return { scores, values: tf.reshape(Transformer.values(vars, gatherRows(hidden, p.promptEnds)), [p.batch, 1]) as tf.Tensor2D }
+  return { scores, values: tf.reshape(Transformer.values(vars, c, gatherRows(hidden, p.promptEnds)), [p.batch, 1]) as tf.Tensor2D }
 }
 
 /**

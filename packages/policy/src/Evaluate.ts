@@ -107,6 +107,6 @@ export const evaluate = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<R
   const column = (j: number) => tf.mul(tf.reshape(tf.slice(stats, [0, j], [S * L, 1]), [S, L]), maskT) as tf.Tensor2D
   const base = { logp: column(0), entropy: column(1), mask: maskT }
   return c.valueHead
-    ? { ...base, values: tf.mul(tf.reshape(Transformer.values(vars, picked), [S, L]), maskT) as tf.Tensor2D }
+    ? { ...base, values: tf.mul(tf.reshape(Transformer.values(vars, c, picked), [S, L]), maskT) as tf.Tensor2D }
     : base
 }

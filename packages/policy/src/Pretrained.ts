@@ -16,3 +16,13 @@ export const householdGenerate: string = shipped("household-generate")
 
 /** The prompt the generation checkpoint was cloned with. */
 export const householdGeneratePrompt = { format: "compact", historyLength: 4 } as const
+
+/**
+ * `householdScore`: the starting policy of the scoring presets, which choose among the
+ * admissible commands by their log-likelihood (docs/policy.md, "Action scoring").
+ * FIGURES_PENDING
+ */
+export const householdScore: string = shipped("household-score")
+
+/** The prompt and score normalisation the scoring checkpoint was cloned with. */
+export const householdScoreSettings = { format: "notebook", historyLength: 3, normalisation: "token" } as const

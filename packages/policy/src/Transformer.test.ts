@@ -16,8 +16,8 @@ beforeAll(async () => {
   await tf.setBackend("cpu")
 })
 
-const tiny = (positions: "learned" | "rotary"): Config.PolicyConfig =>
-  Effect.runSync(Config.decode({ vocab: 11, dModel: 8, layers: 2, heads: 2, context: 9, positions, valueHead: true }))
+const tiny = (positions: "learned" | "rotary", critic: "head" | "shared" = "shared"): Config.PolicyConfig =>
+  Effect.runSync(Config.decode({ vocab: 11, dModel: 8, layers: 2, heads: 2, context: 9, positions, valueHead: true, critic }))
 
 /** The torch reference's forward pass with plain ops (gather, batched matMul, tanh GELU). */
 const plainLogits = (vars: Params.Variables, c: Config.PolicyConfig, ids: Int32Array, B: number, T: number): tf.Tensor => {
@@ -94,7 +94,7 @@ describe("Transformer", () => {
         tf.tidy(() => {
           const { hidden } = Transformer.forward(vars, c, tokens)
           const stats = tokenStats(Transformer.logits(vars, hidden), targets, 0.8)
-          return tf.add(tf.sum(tf.mul(stats, w)), tf.sum(Transformer.values(vars, hidden))) as tf.Scalar
+          return tf.add(tf.sum(tf.mul(stats, w)), tf.sum(Transformer.values(vars, c, hidden))) as tf.Scalar
         })
       const { grads } = tf.variableGrads(loss, [...vars.values()])
       const names = ["embed.weight", "blocks.0.attn.qkv.weight", "blocks.1.attn.out.weight", "blocks.0.ln1.bias", "blocks.1.mlp.up.bias", "blocks.0.mlp.down.weight", "ln_f.weight", "head.weight", "value.weight"]
@@ -124,6 +124,19 @@ describe("Transformer", () => {
       tf.dispose(Object.values(grads))
       w.dispose()
       Params.dispose(vars)
+    }
+  })
+  it("a head-only critic's loss has no gradient in the trunk and the shared critic's has", () => {
+    for (const critic of ["head", "shared"] as const) {
+      const c = tiny("learned", critic)
+      const vars = Params.init(c, Random.key(5))
+      const tokens = batch(2, 6, 2)
+      const { grads } = tf.variableGrads(() => tf.tidy(() => tf.sum(Transformer.values(vars, c, Transformer.forward(vars, c, tokens).hidden)) as tf.Scalar), [...vars.values()])
+      const norm = (name: string) => tf.tidy(() => tf.norm(grads[Params.get(vars, name).name]).dataSync()[0])
+      expect(norm("value.weight"), critic).toBeGreaterThan(0)
+      for (const name of ["embed.weight", "blocks.0.attn.qkv.weight", "ln_f.weight"]) critic === "head" ? expect(norm(name), name).toBe(0) : expect(norm(name), name).toBeGreaterThan(0)
+      tf.dispose(Object.values(grads))
+      tf.dispose([...vars.values()])
     }
   })
 })

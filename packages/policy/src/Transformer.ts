@@ -121,7 +121,13 @@ export const forward = (vars: Variables, c: PolicyConfig, tokens: Tokens): Hidde
 /** Output logits of hidden states [N, d] -> [N, vocab]. */
 export const logits = (vars: Variables, hidden: tf.Tensor2D): tf.Tensor2D => linear(hidden, v2(vars, "head.weight"))
 
-/** Value head of hidden states [N, d] -> [N]; requires `valueHead`. */
-export const values = (vars: Variables, hidden: tf.Tensor2D): tf.Tensor1D =>
-  tf.reshape(linear(hidden, v2(vars, "value.weight"), v1(vars, "value.bias")), [hidden.shape[0]])
+/** The identity whose gradient is zero (tfjs has no stop_gradient op). */
+const stopGradient = tf.customGrad((x) => ({ value: tf.clone(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as (x: tf.Tensor2D) => tf.Tensor2D
+
+/**
+ * Value head of hidden states [N, d] -> [N]; requires `valueHead`. With `critic: "head"`
+ * the head reads the hidden states through a stop-gradient, so its loss trains it alone.
+ */
+export const values = (vars: Variables, c: PolicyConfig, hidden: tf.Tensor2D): tf.Tensor1D =>
+  tf.reshape(linear(c.critic === "head" ? stopGradient(hidden) : hidden, v2(vars, "value.weight"), v1(vars, "value.bias")), [hidden.shape[0]])
 

@@ -45,6 +45,7 @@ it.effect("identical logits, log-probabilities, entropies and values after reloa
         context: 64,
         positions: "rotary",
         valueHead: true,
+        critic: "head",
         dropout: "none"
       }
       const prompt = yield* tokenizer.encodePrompt("Task: put a hot apple in fridge.\nObservation: You arrive at countertop 1.")
@@ -81,6 +82,7 @@ it.effect("AdamW state saved with the weights resumes bitwise", () =>
         context: 8,
         positions: "learned",
         valueHead: false,
+        critic: "head",
         dropout: "none"
       }
       const vars = Params.init(small, Random.key(3))
