@@ -4,13 +4,16 @@
  * AdamW cosine with 10% warm-up and floor 0.2, low_var_kl 0.01, invalid-action penalty
  * 0.1, reward scale 10) with one deliberate difference: the learning rate is 1e-4, not
  * 5e-6, because the policy here is a small transformer, not a pretrained 3B model.
- * `default` is the tiny run `epo train` does without arguments: a few minutes on a
- * laptop's CPU, household + transformer policy, PPO+EPO.
+ * `default` is the short run `epo train` does without arguments: a few minutes on two
+ * CPU cores, household + transformer policy, PPO+EPO.
  *
- * All household presets start from the behaviour-cloned policy shipped in @epo/policy
- * (the stand-in for the paper's instruction-tuned model) with the compact prompt it was
- * cloned with; the paper's verl-agent prompt (`--set environment.prompt=verl-agent`)
- * needs a policy trained on it.
+ * Presets name the action mode they use. `ppo`, `ppo+epo`, `grpo`, `grpo+epo`,
+ * `ppo+entropy`, `grpo+epo-released` and `default` score the admissible commands
+ * (`policy.action: "score"`, GLAM/TWOSOME; docs/objectives.md "Action scoring") from the
+ * shipped scoring policy with the notebook prompt it was cloned with; the `-generate`
+ * presets keep the paper's mode, where the policy writes its command token by token, from
+ * the shipped generation policy with its compact prompt. The paper's verl-agent prompt
+ * (`--set environment.prompt=verl-agent`) needs a policy trained on it.
  *
  * The science presets (`science-ppo`, `science-ppo+epo`, `science-grpo`,
  * `science-grpo+epo`) train on @epo/science with EPO's ScienceWorld settings; see below.
@@ -21,18 +24,27 @@
 import { Pretrained } from "@epo/policy"
 import type { PipelineSpecInput } from "./Spec.js"
 
-/** Every household preset starts from the shipped behaviour-cloned policy (@epo/policy Pretrained). */
-const startingPolicy = { checkpoint: Pretrained.householdGenerate } as const
-const householdPrompt = { prompt: Pretrained.householdGeneratePrompt.format, historyLength: Pretrained.householdGeneratePrompt.historyLength } as const
+/** The household starting policies shipped in @epo/policy (Pretrained), one per action mode. */
+const scoring = {
+  policy: { checkpoint: Pretrained.householdScore, action: "score", normalisation: Pretrained.householdScoreSettings.normalisation },
+  prompt: { prompt: Pretrained.householdScoreSettings.format, historyLength: Pretrained.householdScoreSettings.historyLength }
+} as const
+const generating = {
+  policy: { checkpoint: Pretrained.householdGenerate, action: "generate" },
+  prompt: { prompt: Pretrained.householdGeneratePrompt.format, historyLength: Pretrained.householdGeneratePrompt.historyLength }
+} as const
 
-const paperSetup = {
-  totalSteps: 150,
-  environment: { name: "household", split: "train", maxTurns: 50, ...householdPrompt },
-  rollout: { groups: 16, groupSize: 8 },
-  policy: startingPolicy,
-  optimizer: { learningRate: 1e-4, schedule: "cosine", warmupRatio: 0.1, minRatio: 0.2 },
-  evaluation: { every: 10, splits: ["eval_in_distribution", "eval_out_of_distribution"] }
-} as const satisfies PipelineSpecInput
+const paperSetupOf = (mode: typeof scoring | typeof generating) =>
+  ({
+    totalSteps: 150,
+    environment: { name: "household", split: "train", maxTurns: 50, ...mode.prompt },
+    rollout: { groups: 16, groupSize: 8 },
+    policy: mode.policy,
+    optimizer: { learningRate: 1e-4, schedule: "cosine", warmupRatio: 0.1, minRatio: 0.2 },
+    evaluation: { every: 10, splits: ["eval_in_distribution", "eval_out_of_distribution"] }
+  }) as const satisfies PipelineSpecInput
+const paperSetup = paperSetupOf(scoring)
+const paperGenerate = paperSetupOf(generating)
 
 const kl = { estimator: "low_var_kl", coefficient: 0.01 } as const
 const critic = { coefficient: 0.5, clip: 0.5 } as const
@@ -77,14 +89,14 @@ export const presets = {
   default: {
     name: "default",
     totalSteps: 6,
-    environment: { name: "household", split: "train", maxTurns: 20, ...householdPrompt },
-    rollout: { groups: 2, groupSize: 4, maxNewTokens: 12 },
-    policy: startingPolicy,
+    environment: { name: "household", split: "train", maxTurns: 30, ...scoring.prompt },
+    rollout: { groups: 4, groupSize: 4 },
+    policy: scoring.policy,
     algorithm: { advantage: ppoAdvantage },
     objective: { preset: "epo", kl, value: critic },
-    optimizer: { learningRate: 1e-4, warmupRatio: 0 },
-    update: { epochs: 1, miniBatchSize: 16 },
-    evaluation: { every: 3, splits: ["eval_in_distribution"], games: 8 },
+    optimizer: { learningRate: 3e-4, warmupRatio: 0 },
+    update: { epochs: 1, miniBatchSize: 64 },
+    evaluation: { every: 3, splits: ["eval_in_distribution"], games: 64, temperature: 1, seed: 0 },
     checkpoints: { every: 3, keep: 2 }
   },
   ppo: { ...paperSetup, name: "ppo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
@@ -104,6 +116,10 @@ export const presets = {
     algorithm: { advantage: { estimator: "grpo" } },
     objective: { preset: "epo-released", kl, maxTurns: 50 }
   },
+  "ppo-generate": { ...paperGenerate, name: "ppo-generate", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
+  "ppo+epo-generate": { ...paperGenerate, name: "ppo+epo-generate", algorithm: { advantage: ppoAdvantage }, objective: { preset: "epo", kl, value: critic } },
+  "grpo-generate": { ...paperGenerate, name: "grpo-generate", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
+  "grpo+epo-generate": { ...paperGenerate, name: "grpo+epo-generate", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "epo", kl } },
   ...sciencePresets
 } as const satisfies Record<string, PipelineSpecInput>
 

@@ -34,15 +34,15 @@ describe("science in the pipeline", () => {
     })
   )
 
-  it.effect("--set environment.name=science works on the default preset; a format science lacks is a spec error", () =>
+  it.effect("--set environment.name=science works on the default preset with a science prompt; the default's notebook prompt is a spec error there", () =>
     Effect.gen(function* () {
-      const spec = yield* Resolve.resolve({ sets: ["environment.name=science"] })
+      const spec = yield* Resolve.resolve({ sets: ["environment.name=science", "environment.prompt=compact"] })
       expect(spec.environment.name).toBe("science")
       const format = yield* Environments.promptFormat(spec)
       const s = ScienceEnvironment.session({ task: "find-animal", variation: 0 })
       const text = format.render(Memory.start(s.task, s.initialObservation, s.admissibleCommands(), s.promptLists()))
       expect(text.startsWith(`Task: ${s.task}`)).toBe(true)
-      const bad = String(yield* Resolve.resolve({ sets: ["environment.name=science", "environment.prompt=notebook"] }).pipe(Effect.flip))
+      const bad = String(yield* Resolve.resolve({ sets: ["environment.name=science"] }).pipe(Effect.flip))
       expect(bad).toContain("environment.prompt")
       expect(bad).toContain("of science")
     })

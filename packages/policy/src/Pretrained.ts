@@ -19,8 +19,13 @@ export const householdGeneratePrompt = { format: "compact", historyLength: 4 } a
 
 /**
  * `householdScore`: the starting policy of the scoring presets, which choose among the
- * admissible commands by their log-likelihood (docs/policy.md, "Action scoring").
- * FIGURES_PENDING
+ * admissible commands by their log-likelihood (docs/policy.md, "Action scoring"). Same
+ * architecture (2 layers, width 64, context 640, the 828-token household vocabulary),
+ * cloned from the exploring expert's choices on 24,000 fresh training games seen once
+ * each, with the notebook prompt and the last 3 commands. Sampled at temperature 1 it
+ * wins 82% of the first 128 in-distribution games and 77% of the out-of-distribution ones
+ * within 50 turns (85% greedy); no command is inadmissible, since it only picks among
+ * admissible ones (docs/policy.md, "The shipped starting policies").
  */
 export const householdScore: string = shipped("household-score")
 

@@ -57,7 +57,7 @@ describe("the epo command", () => {
       epo("train", "--dry-run", "--set", "policy.checkpoint=/nonexistent/checkpoint")
     ])
     expect(fromCheckpoint.code).toBe(0)
-    expect(JSON.parse(fromCheckpoint.stdout).policy.checkpoint).toContain("household-generate")
+    expect(JSON.parse(fromCheckpoint.stdout).policy.checkpoint).toContain("household-score")
     expect(fromCheckpoint.stderr).toContain("policy.model is not used")
     expect(fromCheckpoint.stderr).toContain('"dModel":64')
     expect(fresh.code).toBe(0)
