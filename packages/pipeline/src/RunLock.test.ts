@@ -45,6 +45,22 @@ describe("RunLock", () => {
     })
   )
 
+  it.effect("while another process takes a stale lock over (it holds lock.takeover), the lock is neither taken nor removed", () =>
+    Effect.gen(function* () {
+      const dir = tmp()
+      const stale = { pid: deadPid(), host: os.hostname(), since: "2026-01-01T00:00:00.000Z" }
+      writeLock(dir, stale)
+      fs.writeFileSync(path.join(dir, RunLock.takeoverName), JSON.stringify({ pid: process.pid, host: os.hostname(), since: "2026-01-01T00:00:01.000Z" }))
+      const refused = String(yield* Effect.scoped(RunLock.acquire(dir)).pipe(Effect.flip))
+      expect(refused).toBe(`run ${dir}: another process is taking over the lock its dead writer left; try again (if none is, remove ${path.join(dir, RunLock.takeoverName)})`)
+      expect(Option.getOrThrow(RunLock.read(dir))).toEqual(stale)
+      // Once the guard is gone the stale lock is taken over, and the guard is not left behind.
+      fs.rmSync(path.join(dir, RunLock.takeoverName))
+      yield* Effect.scoped(Effect.andThen(RunLock.acquire(dir), Effect.sync(() => expect(Option.getOrThrow(RunLock.writer(dir)).pid).toBe(process.pid))))
+      expect(fs.readdirSync(dir)).toEqual([])
+    })
+  )
+
   it.effect("a lock of another host or an unreadable lock is never taken over", () =>
     Effect.gen(function* () {
       const dir = tmp()

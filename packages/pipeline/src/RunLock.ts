@@ -4,7 +4,9 @@
  * process id, host and start time, created atomically (written aside, then hard-linked
  * into place, which fails when a lock exists). A second writer fails with `RunLocked`.
  * A lock left by a process that no longer exists on this host (killed, crashed) is
- * stale: the next writer removes it and takes the run over. Readers (`eval`, `report`,
+ * stale: the next writer removes it and takes the run over. The removal is guarded by
+ * `<run>/lock.takeover` (created the same way): without it, a writer that judged the lock
+ * stale could remove the fresh lock another one had just put in its place. Readers (`eval`, `report`,
  * `compare`) never take the lock; they only read it to tell a running run from a dead one.
  */
 import * as fs from "node:fs"
@@ -15,6 +17,9 @@ import { attempt, type RunStoreError, temporaryName } from "./Files.js"
 
 export const fileName = "lock"
 
+/** Held (briefly) by the one process removing a stale lock. */
+export const takeoverName = `${fileName}.takeover`
+
 export const LockFile = Schema.Struct({ pid: Schema.Int, host: Schema.String, since: Schema.String })
 export type LockFile = typeof LockFile.Type
 
@@ -22,9 +27,13 @@ export class RunLocked extends Data.TaggedError("RunLocked")<{
   readonly dir: string
   /** The holder, or none when the lock file cannot be read. */
   readonly holder: Option.Option<LockFile>
+  /** The holder is gone, but another process is taking the run over (it holds lock.takeover). */
+  readonly takingOver?: boolean
 }> {
   override toString(): string {
     const file = path.join(this.dir, fileName)
+    if (this.takingOver === true)
+      return `run ${this.dir}: another process is taking over the lock its dead writer left; try again (if none is, remove ${path.join(this.dir, takeoverName)})`
     return Option.match(this.holder, {
       onNone: () => `run ${this.dir} is locked by ${file}, which cannot be read: remove it if no process writes this run`,
       onSome: (h) =>
@@ -73,6 +82,24 @@ const create = (file: string, content: string): boolean => {
   }
 }
 
+const sameHolder = (a: LockFile, b: LockFile): boolean => a.pid === b.pid && a.host === b.host && a.since === b.since
+
+/**
+ * Removes the lock of the run in `dir` if it is still the `stale` one, holding the takeover
+ * guard while it judges and removes; false (nothing removed) when another process holds it.
+ */
+const removeStale = (dir: string, stale: LockFile, content: string): boolean => {
+  const guard = path.join(dir, takeoverName)
+  if (!create(guard, content)) return false
+  try {
+    const now = read(dir)
+    if (Option.isSome(now) && sameHolder(now.value, stale)) fs.rmSync(path.join(dir, fileName), { force: true })
+    return true
+  } finally {
+    fs.rmSync(guard, { force: true })
+  }
+}
+
 /** Removes the lock if this process holds it. */
 const release = (dir: string): void => {
   const holder = read(dir)
@@ -97,7 +124,7 @@ export const acquire = (dir: string): Effect.Effect<void, RunLocked | RunStoreEr
       if (yield* attempt(file, () => create(file, content))) return
       const holder = read(root)
       if (Option.isNone(holder) || isLive(holder.value)) return yield* new RunLocked({ dir: root, holder })
-      yield* attempt(file, () => fs.rmSync(file, { force: true }))
+      if (!(yield* attempt(file, () => removeStale(root, holder.value, content)))) return yield* new RunLocked({ dir: root, holder, takingOver: true })
     }
     return yield* new RunLocked({ dir: root, holder: read(root) })
   })
