@@ -88,16 +88,16 @@ export const sciencePresets = {
 export const presets = {
   default: {
     name: "default",
-    totalSteps: 6,
+    totalSteps: 24,
     environment: { name: "household", split: "train", maxTurns: 30, ...scoring.prompt },
     rollout: { groups: 4, groupSize: 4 },
     policy: scoring.policy,
     algorithm: { advantage: ppoAdvantage },
-    objective: { preset: "epo", kl, value: critic },
+    objective: { preset: "epo", kl, value: critic, lossAggregation: "multi-turn-mean" },
     optimizer: { learningRate: 3e-4, warmupRatio: 0 },
     update: { epochs: 1, miniBatchSize: 64 },
-    evaluation: { every: 3, splits: ["eval_in_distribution"], games: 64, temperature: 1, seed: 0 },
-    checkpoints: { every: 3, keep: 2 }
+    evaluation: { every: 12, splits: ["eval_in_distribution"], games: 64, temperature: 1, seed: 0 },
+    checkpoints: { every: 12, keep: 2 }
   },
   ppo: { ...paperSetup, name: "ppo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
   "ppo+epo": { ...paperSetup, name: "ppo+epo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "epo", kl, value: critic } },
