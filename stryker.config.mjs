@@ -1,0 +1,27 @@
+// @ts-check
+/**
+ * Mutation testing of @epo/objective (docs/claims.md, "Mutation testing"):
+ * `npm run mutate:objective` runs it twice, with the property tests alone
+ * (MUTATE_TESTS=properties) and with the whole objective suite (MUTATE_TESTS=suite).
+ * Not part of `npm test`. Scope a run with `npx stryker run --mutate <file>`.
+ */
+const tests = process.env.MUTATE_TESTS === "suite" ? "suite" : "properties"
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutate.config.ts", related: false },
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.mutate.json",
+  mutate: ["packages/objective/src/**/*.ts", "!packages/objective/src/**/*.test.ts", "!packages/objective/src/index.ts"],
+  ignorePatterns: ["/examples", "/dist", "/reports", "/packages/*/bench", "/packages/household", "/packages/env", "/packages/pipeline", "/packages/policy", "/property-tests/env", "/property-tests/household", "/property-tests/pipeline", "/property-tests/policy"],
+  coverageAnalysis: "perTest",
+  // The machine's cores are shared: one test runner, one checker.
+  concurrency: 1,
+  timeoutMS: 60000,
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: `reports/mutation/objective-${tests}.json` },
+  clearTextReporter: { allowEmojis: false, reportScoreTable: true, reportMutants: true },
+  tempDirName: `.stryker-tmp/${tests}`,
+  cleanTempDir: "always"
+}
