@@ -55,7 +55,8 @@ export const layout = (minRows = 2, maxRows = 6, maxLength = 5, minLength = 2) =
 
 /**
  * Counts, over the runs of a property, how often each labelled situation occurred, so
- * that a test can assert it sampled the region where its claim can fail.
+ * that a test can assert it sampled the region where its claim can fail
+ * (PRINT_SHARES=1 prints every share a test reads).
  */
 export const tally = () => {
   const counts = new Map<string, number>()
@@ -63,7 +64,11 @@ export const tally = () => {
   return {
     run: () => void runs++,
     hit: (label: string, condition = true) => void (condition && counts.set(label, (counts.get(label) ?? 0) + 1)),
-    share: (label: string) => (counts.get(label) ?? 0) / Math.max(runs, 1),
+    share: (label: string) => {
+      const share = (counts.get(label) ?? 0) / Math.max(runs, 1)
+      if (process.env.PRINT_SHARES !== undefined) console.log(`share of "${label}": ${share.toFixed(3)} of ${runs}`)
+      return share
+    },
     runs: () => runs
   }
 }
