@@ -94,7 +94,7 @@ export const numericGradient = (f: (x: Float32Array) => number, x: ArrayLike<num
 export const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol = 0): void => {
   for (let i = 0; i < expected.length; i++) {
     const bound = atol + rtol * Math.abs(expected[i])
-    if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
+    if (!(actual[i] === expected[i] || Math.abs(actual[i] - expected[i]) <= bound)) {
       throw new Error(`index ${i}: ${actual[i]} vs ${expected[i]} (tolerance ${bound}); actual [${Array.from(actual)}], expected [${Array.from(expected)}]`)
     }
   }

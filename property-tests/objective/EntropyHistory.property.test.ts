@@ -1,0 +1,69 @@
+/**
+ * The entropy histories EPO's corridor is centred on, over random runs:
+ * - paper (v2 Eq. 4): after recording Hbar_0..Hbar_{k-1}, the reference is their mean
+ *   (the current step is recorded after its update, so never included); none before
+ *   the first step;
+ * - released code: per turn index, the recorded per-turn means summed with absent turns
+ *   as 0 (the zero left-padding) over the number of steps;
+ * - both states are plain data that survive a Schema encode/decode round trip, and the
+ *   Schemas reject what a state cannot hold.
+ */
+import { Schema } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { EntropyHistory } from "@epo/objective"
+import { finite, magnitude, params } from "./Support.js"
+
+const entropies = fc.array(magnitude(-2, 1).map(Math.abs), { minLength: 0, maxLength: 40 })
+const perTurn = fc.array(fc.array(fc.option(finite(0.01, 5), { nil: undefined, freq: 4 }), { minLength: 0, maxLength: 6 }), { minLength: 0, maxLength: 20 })
+
+describe("the paper's history", () => {
+  it("the reference after k steps is the mean of the k recorded entropies; none at k = 0", () => {
+    fc.assert(
+      fc.property(entropies, (hs) => {
+        let state = EntropyHistory.paper.init()
+        hs.forEach((h, k) => {
+          const reference = EntropyHistory.paper.reference(state)
+          if (k === 0) expect(reference).toBeUndefined()
+          else expect(Math.abs(reference! - hs.slice(0, k).reduce((a, b) => a + b, 0) / k)).toBeLessThanOrEqual(1e-12 * reference!)
+          state = EntropyHistory.paper.update(state, h)
+          expect(state.steps).toBe(k + 1)
+        })
+        expect(Schema.decodeUnknownSync(EntropyHistory.PaperState)(JSON.parse(JSON.stringify(Schema.encodeSync(EntropyHistory.PaperState)(state))))).toEqual(state)
+      }),
+      params(200)
+    )
+  })
+
+  it("its Schema rejects negative or fractional step counts and non-finite totals", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -100, max: -1 }), finite(0.01, 0.99).map((x) => 3 + x)), (steps) => {
+        expect(() => Schema.decodeUnknownSync(EntropyHistory.PaperState)({ total: 1, steps })).toThrow()
+        expect(() => Schema.decodeUnknownSync(EntropyHistory.PaperState)({ total: Infinity, steps: 1 })).toThrow()
+      }),
+      params(20)
+    )
+  })
+})
+
+describe("the released code's history", () => {
+  it("turn t's reference is the sum of its recorded means (absent turns 0) over the number of steps", () => {
+    fc.assert(
+      fc.property(perTurn, (steps) => {
+        let state = EntropyHistory.released.init()
+        expect(EntropyHistory.released.reference(state)).toEqual([])
+        steps.forEach((means, k) => {
+          state = EntropyHistory.released.update(state, means)
+          const recorded = steps.slice(0, k + 1)
+          const turns = Math.max(0, ...recorded.map((m) => m.length))
+          const expected = Array.from({ length: turns }, (_, t) => recorded.reduce((a, m) => a + (m[t] ?? 0), 0) / (k + 1))
+          const reference = EntropyHistory.released.reference(state)
+          expect(reference.length).toBe(turns)
+          reference.forEach((r, t) => expect(Math.abs(r - expected[t])).toBeLessThanOrEqual(1e-12 * Math.max(1, expected[t])))
+        })
+        expect(Schema.decodeUnknownSync(EntropyHistory.ReleasedState)(JSON.parse(JSON.stringify(Schema.encodeSync(EntropyHistory.ReleasedState)(state))))).toEqual(state)
+      }),
+      params(200)
+    )
+  })
+})
