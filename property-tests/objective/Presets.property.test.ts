@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect, Result } from "effect"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
-import { Batch as TokenBatch, Config, Presets, Term, Terms } from "@epo/objective"
+import { Batch as TokenBatch, Config, PolicyLoss, Presets, Term, Terms } from "@epo/objective"
 import { aggregationNames, type Batch, type Context, evaluate, type Objective } from "./Reference.js"
 import { expectClose, finite, layout, magnitude, params, tally, useCpu } from "./Support.js"
 
@@ -27,7 +27,7 @@ const shared = {
   lossAggregation: fc.constantFrom(...aggregationNames),
   entropyAggregation: fc.constantFrom(...aggregationNames),
   kl: fc.option(fc.record({ estimator: fc.constantFrom(...(Object.keys(estimators) as Array<keyof typeof estimators>)), coefficient: fc.oneof(fc.constant(0), finite(0.05, 1)) }), { freq: 2 }),
-  value: fc.option(fc.record({ coefficient: finite(0.05, 1), clip: finite(0.1, 0.5) }), { freq: 2 })
+  value: fc.option(fc.record({ coefficient: fc.oneof(fc.constant(0), finite(0.05, 1)), clip: finite(0.1, 0.5) }), { freq: 2 })
 }
 const weight = magnitude(-1.5, 0).map(Math.abs)
 
@@ -159,7 +159,7 @@ describe("presets against their definitions", () => {
       }),
       params(200)
     )
-    for (const [label, share] of [["ppo", 0.1], ["grpo", 0.1], ["epo", 0.2], ["epo-released", 0.2], ["entropy part matters", 0.6], ["smoothing active", 0.2], ["kl term", 0.3], ["value term", 0.3], ["clipped tokens", 0.2]] as const) {
+    for (const [label, share] of [["ppo", 0.1], ["grpo", 0.1], ["epo", 0.2], ["epo-released", 0.2], ["entropy part matters", 0.6], ["smoothing active", 0.2], ["kl term", 0.2], ["value term", 0.2], ["clipped tokens", 0.2]] as const) {
       expect(seen.share(label), label).toBeGreaterThan(share)
     }
   })
@@ -169,19 +169,44 @@ describe("presets against their definitions", () => {
       [Terms.policyLoss({ clipLow: 0.2, clipHigh: 0.28, dualClip: 3 }), { preset: "ppo", policyLoss: "vanilla", clipLow: 0.2, clipHigh: 0.28, dualClip: 3, lossAggregation: "token-mean", entropyAggregation: "token-mean", entropyCoefficient: 0 }],
       [Terms.entropy(), { preset: "ppo", policyLoss: "reinforce", clipLow: 0, clipHigh: 0, dualClip: 3, lossAggregation: "token-mean", entropyAggregation: "multi-turn-mean", entropyCoefficient: -1 }],
       [Terms.kl(), { preset: "ppo", policyLoss: "reinforce", clipLow: 0, clipHigh: 0, dualClip: 3, lossAggregation: "token-mean", entropyAggregation: "token-mean", entropyCoefficient: 0, kl: { estimator: "k3", coefficient: 1 } }],
-      [Terms.valueLoss(0.3), { preset: "ppo", policyLoss: "reinforce", clipLow: 0, clipHigh: 0, dualClip: 3, lossAggregation: "token-mean", entropyAggregation: "token-mean", entropyCoefficient: 0, value: { coefficient: 1, clip: 0.3 } }]
+      [Terms.valueLoss(0.3), { preset: "ppo", policyLoss: "reinforce", clipLow: 0, clipHigh: 0, dualClip: 3, lossAggregation: "token-mean", entropyAggregation: "token-mean", entropyCoefficient: 0, value: { coefficient: 1, clip: 0.3 } }],
+      [Terms.ppoClip({ clipLow: 0.1, clipHigh: 0.1 }), { preset: "ppo", policyLoss: "vanilla", clipLow: 0.1, clipHigh: 0.1, dualClip: Infinity, lossAggregation: "token-mean", entropyAggregation: "token-mean", entropyCoefficient: 0 }],
+      // a policy loss given as a function instead of a registry name
+      [Terms.policyLoss({ clipLow: 0.2, clipHigh: 0.2, loss: PolicyLoss.reinforce }, "seq-mean-token-mean"), { preset: "ppo", policyLoss: "reinforce", clipLow: 0.2, clipHigh: 0.2, dualClip: 3, lossAggregation: "seq-mean-token-mean", entropyAggregation: "token-mean", entropyCoefficient: 0 }]
     ]
     fc.assert(
       fc.property(batch, (b) => {
         const reference = toBatch(b)
         const zeroAdvantages = { ...reference, advantages: reference.advantages.map((row) => row.map(() => 0)) }
         defaults.forEach(([term, objective], i) => {
-          const input = i === 0 ? reference : zeroAdvantages // the last three: only their own part
+          const input = i === 0 || i >= 4 ? reference : zeroAdvantages // the entropy, KL and value terms alone
           const expected = evaluate(objective, input, { step: 0, totalSteps: 1 })
           expect(lossOf(term, input, { step: 0, totalSteps: 1 })).toBeCloseTo(expected.loss, 4)
         })
+        expect(lossOf(Terms.constant(b.entropy[0][0]), reference, { step: 0, totalSteps: 1 })).toBeCloseTo(b.entropy[0][0], 6)
       }),
       params(30)
+    )
+  })
+
+  it("a term that needs a batch field fails with a ShapeError naming it when the batch lacks it", () => {
+    const needs: Array<[Term.Term, ReadonlyArray<"refLogp" | "values" | "oldValues" | "returns">]> = [
+      [Terms.kl("k1"), ["refLogp"]],
+      [Terms.valueLoss(0.2), ["values", "oldValues", "returns"]],
+      [Term.sum(Terms.entropy(), Terms.kl()), ["refLogp"]]
+    ]
+    fc.assert(
+      fc.property(batch, fc.nat(), (b, pick) => {
+        for (const [term, fields] of needs) {
+          expect([...term.requires].sort()).toEqual([...fields].sort())
+          const missing = fields[pick % fields.length]
+          const full = TokenBatch.fromArrays(toBatch(b))
+          const error = Effect.runSync(Effect.flip(Term.evaluateChecked(term, { ...full, [missing]: undefined }, { step: 0, totalSteps: 1 })))
+          TokenBatch.dispose(full)
+          expect(error.what).toBe(`TokenBatch.${missing}`)
+        }
+      }),
+      params(20)
     )
   })
 
@@ -232,10 +257,18 @@ describe("configuration conditions", () => {
           ["alpha", epoLike && c.alpha * betaMax >= 1]
         ].find(([, bad]) => bad)
         const outcome = Effect.runSync(Effect.result(Config.decode(c)))
+        const built = Effect.runSync(Effect.result(Presets.fromConfig(c)))
         seen.run()
         seen.hit("rejected", violated !== undefined)
-        if (violated === undefined) expect(Result.isSuccess(outcome)).toBe(true)
-        else expect(Result.isFailure(outcome) && outcome.failure.field).toBe(`objective.${violated[0]}`)
+        if (violated === undefined) expect(Result.isSuccess(outcome) && Result.isSuccess(built)).toBe(true)
+        else {
+          const field = violated[0] as keyof typeof c
+          for (const failure of [Result.isFailure(outcome) && outcome.failure, Result.isFailure(built) && built.failure]) {
+            expect(failure && failure.field).toBe(`objective.${field}`)
+            // the message quotes the offending value
+            expect(failure && failure.message).toContain(String(c[field]))
+          }
+        }
       }),
       params(300)
     )

@@ -162,7 +162,11 @@ describe("the smoothing terms", () => {
     const seen = tally()
     const references = fc.option(fc.array(finite(0.3, 2), { minLength: 0, maxLength: 8 }), { freq: 8 })
     fc.assert(
-      fc.property(batch, references, fc.integer({ min: 2, max: 14 }), (c, turnReference, maxTurns) => {
+      fc.property(batch, references, fc.integer({ min: 2, max: 14 }), fc.constantFrom("any", "even edge", "odd edge", "past the edge"), (c, turnReference, anyMaxTurns, edge) => {
+        // Often the latest turn sits exactly at maxTurns // 2, the first turn that applies,
+        // or just below it.
+        const latest = Math.max(...c.turn)
+        const maxTurns = edge === "any" || latest === 0 ? anyMaxTurns : 2 * latest + { "even edge": 0, "odd edge": 1, "past the edge": 2 }[edge]
         const reference = (t: number) => turnReference?.[t] ?? 0
         fc.pre(c.entropy.flat().every((h, k) => [c.corridor.kappaLow, c.corridor.kappaHigh].every((kappa) => Math.abs(h - kappa * reference(c.turn[Math.floor(k / c.entropy[0].length)])) > 1e-4)))
         const term = Terms.releasedSmoothing({ ...c.corridor, maxTurns }, c.aggregation)
@@ -176,10 +180,11 @@ describe("the smoothing terms", () => {
         seen.hit("late turn but no reference", turnReference === null && c.turn.some((t) => t >= Math.floor(maxTurns / 2)))
         seen.hit("only early turns", turnReference !== null && !applies)
         seen.hit("applies with tokens outside", applies && out.value > 0)
+        seen.hit("latest turn exactly maxTurns // 2, tokens outside", latest === Math.floor(maxTurns / 2) && applies && out.value > 0)
       }),
       params(120)
     )
-    for (const [label, share] of [["applies", 0.3], ["late turn but no reference", 0.03], ["only early turns", 0.1], ["applies with tokens outside", 0.2]] as const) {
+    for (const [label, share] of [["applies", 0.3], ["late turn but no reference", 0.03], ["only early turns", 0.1], ["applies with tokens outside", 0.2], ["latest turn exactly maxTurns // 2, tokens outside", 0.2]] as const) {
       expect(seen.share(label), label).toBeGreaterThan(share)
     }
   })
