@@ -35,13 +35,19 @@ describe("the paper's history", () => {
     )
   })
 
-  it("its Schema rejects negative or fractional step counts and non-finite totals", () => {
+  it("the Schemas reject what a state cannot hold: negative or fractional step counts, non-finite sums, missing fields", () => {
+    const badSteps = fc.oneof(fc.integer({ min: -100, max: -1 }), finite(0.01, 0.99).map((x) => 3 + x))
+    const badSum = fc.constantFrom(Infinity, -Infinity, Number.NaN)
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: -100, max: -1 }), finite(0.01, 0.99).map((x) => 3 + x)), (steps) => {
-        expect(() => Schema.decodeUnknownSync(EntropyHistory.PaperState)({ total: 1, steps })).toThrow()
-        expect(() => Schema.decodeUnknownSync(EntropyHistory.PaperState)({ total: Infinity, steps: 1 })).toThrow()
+      fc.property(badSteps, badSum, finite(0, 5), (steps, sum, ok) => {
+        const paper = Schema.decodeUnknownSync(EntropyHistory.PaperState)
+        const released = Schema.decodeUnknownSync(EntropyHistory.ReleasedState)
+        expect(paper({ total: ok, steps: 2 })).toEqual({ total: ok, steps: 2 })
+        expect(released({ steps: 2, totals: [ok] })).toEqual({ steps: 2, totals: [ok] })
+        for (const bad of [{ total: ok, steps }, { total: sum, steps: 1 }, { total: ok }, { steps: 1 }]) expect(() => paper(bad)).toThrow()
+        for (const bad of [{ steps, totals: [ok] }, { steps: 1, totals: [ok, sum] }, { totals: [ok] }, { steps: 1 }]) expect(() => released(bad)).toThrow()
       }),
-      params(20)
+      params(30)
     )
   })
 })

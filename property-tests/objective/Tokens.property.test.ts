@@ -103,20 +103,29 @@ describe("log-probs and entropy from logits", () => {
     )
   })
 
-  it("[S, L, V] logits give [S, L] quantities, row by row the same as [S L, V]", () => {
+  it("[S, L, V] logits give [S, L] quantities and gradients, the same as [S L, V] row by row", () => {
     fc.assert(
-      fc.property(logitCase, (c) => {
+      fc.property(logitCase, fc.boolean(), (c, fused) => {
         const V = c.logits[0].length
-        const [flat, nested] = tf.tidy(() => {
-          const z = tf.tensor2d(scaledLogits(c))
-          const ids = tf.tensor1d(c.tokens, "int32")
-          const q = Tokens.logProbsAndEntropy(z.reshape([2, ROWS / 2, V]), ids.reshape([2, ROWS / 2]), c.temperature)
-          expect(q.logp.shape).toEqual([2, ROWS / 2])
-          return [Array.from(Tokens.logProbs(z, ids, c.temperature).dataSync()), Array.from(q.logp.dataSync())]
-        })
-        expectClose(nested, flat, 1e-6, 1e-6)
+        const [flat, nested] = [[ROWS, V], [2, ROWS / 2, V]].map((shape) =>
+          tf.tidy(() => {
+            const z = tf.tensor(scaledLogits(c).flat(), shape)
+            const ids = tf.tensor(c.tokens, shape.slice(0, -1), "int32")
+            const [wLogp, wH] = [0, 1].map((k) => tf.tensor(c.weights.map((w) => w[k]), shape.slice(0, -1)))
+            const both = (x: tf.Tensor) => (fused ? Tokens.logProbsAndEntropy(x, ids, c.temperature) : { logp: Tokens.logProbs(x, ids, c.temperature), entropy: Tokens.entropy(x, c.temperature) })
+            const q = both(z)
+            expect(q.logp.shape).toEqual(shape.slice(0, -1))
+            expect(q.entropy.shape).toEqual(shape.slice(0, -1))
+            const gradient = tf.grad((x: tf.Tensor) => {
+              const r = both(x)
+              return tf.add(tf.sum(tf.mul(r.logp, wLogp)), tf.sum(tf.mul(r.entropy, wH))) as tf.Scalar
+            })(z)
+            return [...q.logp.dataSync(), ...q.entropy.dataSync(), ...gradient.dataSync()]
+          })
+        )
+        expectClose(nested, flat, 1e-6, 1e-5)
       }),
-      params(20)
+      params(30)
     )
   })
 })
@@ -150,11 +159,12 @@ describe("layout helpers", () => {
     )
     fc.assert(
       fc.property(cases, ({ layout: l, values, turn }) => {
-        const [mean, byTurn] = tf.tidy(() => {
-          const v = tf.tensor2d(values)
-          const m = tf.tensor2d(l.mask)
-          return [Tokens.maskedMean(v, m), Tokens.maskedMeanByTurn(v, m, Int32Array.from(turn))]
-        })
+        const v = tf.tensor2d(values)
+        const m = tf.tensor2d(l.mask)
+        const before = tf.memory().numTensors
+        const [mean, byTurn] = [Tokens.maskedMean(v, m), Tokens.maskedMeanByTurn(v, m, Int32Array.from(turn))]
+        expect(tf.memory().numTensors).toBe(before) // read back, nothing left behind
+        tf.dispose([v, m])
         const tokens = l.mask.flatMap((row, s) => row.flatMap((m, i) => (m === 1 ? [{ value: values[s][i], turn: turn[s] }] : [])))
         const average = (xs: ReadonlyArray<number>) => (xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length)
         const size = 1e-5 * Math.max(1, ...values.flat().map(Math.abs))
