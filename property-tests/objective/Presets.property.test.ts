@@ -119,6 +119,11 @@ const atKink = (o: Objective, b: Batch, ctx: Context) => {
 }
 
 const decodeOrThrow = (input: unknown) => Effect.runSync(Config.decode(input))
+/** The ConfigError a configuration is rejected with, or undefined. */
+const rejection = (input: unknown) => {
+  const outcome = Effect.runSync(Effect.result(Config.decode(input)))
+  return Result.isFailure(outcome) ? outcome.failure : undefined
+}
 
 describe("presets against their definitions", () => {
   beforeAll(useCpu)
@@ -225,6 +230,65 @@ describe("presets against their definitions", () => {
   })
 })
 
+describe("configuration fields", () => {
+  const documented: Record<string, Record<string, unknown>> = {
+    shared: { policyLoss: "vanilla", clipLow: 0.2, clipHigh: 0.2, dualClip: 3, lossAggregation: "token-mean" },
+    ppo: { entropyCoefficient: 0, entropyAggregation: "token-mean" },
+    grpo: { entropyCoefficient: 0, entropyAggregation: "token-mean", kl: { estimator: "low_var_kl", coefficient: 0.01 } },
+    epo: { lambda: 0.001, kappaLow: 0, kappaHigh: 2, gamma: 3, alpha: 0.1, entropyAggregation: "multi-turn-mean" },
+    "epo-released": { entropyCoefficient: 0.001, kappaLow: 0, kappaHigh: 2, alpha: 0.1, maxTurns: 50, scheduleSteps: 150, entropyAggregation: "token-mean" }
+  }
+
+  it("omitted fields take the documented defaults (docs/objectives.md), given ones are kept", () => {
+    fc.assert(
+      fc.property(configuration, fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }), (raw, drop) => {
+        const given = json(raw)
+        const partial = Object.fromEntries(Object.entries(given).filter(([field], i) => field === "preset" || !drop[i]))
+        const config = decodeOrThrow(partial) as unknown as Record<string, unknown>
+        const defaults = { ...documented.shared, ...documented[given.preset as string] }
+        for (const [field, value] of Object.entries(given)) expect(config[field], field).toEqual(field in partial ? value : defaults[field])
+        for (const [field, value] of Object.entries(defaults)) if (!(field in given)) expect(config[field], field).toEqual(value)
+        // partial KL and value settings are completed too
+        const completed = decodeOrThrow({ preset: given.preset, kl: {}, value: {} }) as unknown as Record<string, unknown>
+        expect(completed.kl).toEqual({ estimator: "low_var_kl", coefficient: 0.01 })
+        expect(completed.value).toEqual({ coefficient: 0.5, clip: 0.5 })
+        expect(Config.defaults(given.preset as Config.PresetName)).toEqual(decodeOrThrow({ preset: given.preset }))
+      }),
+      params(100)
+    )
+  })
+
+  it("a value of the wrong type or outside its range is rejected with a ConfigError naming the field", () => {
+    const bad = {
+      clipLow: [-0.1, "0.2"],
+      clipHigh: [-1, null],
+      dualClip: [0, -3],
+      lossAggregation: ["token-sum", 1],
+      policyLoss: ["ppo", true],
+      entropyCoefficient: [-0.01, "0"],
+      lambda: [-0.001, Infinity],
+      kappaLow: [-0.5, Number.NaN],
+      gamma: [0, -1],
+      alpha: [-0.1, "a"],
+      maxTurns: [0, 2.5],
+      scheduleSteps: [-150, 1.5],
+      entropyAggregation: ["mean", 0]
+    } as const
+    const presetsWith = (field: string) => Config.presetNames.filter((p) => field in documented[p] || field in documented.shared)
+    const cases = fc.constantFrom(...(Object.keys(bad) as Array<keyof typeof bad>)).chain((field) =>
+      fc.record({ field: fc.constant(field), preset: fc.constantFrom(...presetsWith(field)), value: fc.constantFrom(...bad[field]) })
+    )
+    fc.assert(
+      fc.property(cases, ({ field, preset, value }) => {
+        expect(rejection({ preset, [field]: value })?.message).toContain(field)
+      }),
+      params(100)
+    )
+    for (const kl of [{ estimator: "k4" }, { coefficient: -1 }]) expect(rejection({ preset: "grpo", kl })?.message).toContain(Object.keys(kl)[0])
+    for (const value of [{ clip: 0 }, { coefficient: -1 }]) expect(rejection({ preset: "ppo", value })?.message).toContain(Object.keys(value)[0])
+  })
+})
+
 describe("configuration conditions", () => {
   // Values near each condition's threshold: mostly on the valid side, sometimes on it
   // exactly or on the invalid side.
@@ -256,17 +320,17 @@ describe("configuration conditions", () => {
           ["kappaLow", epoLike && c.kappaLow >= c.kappaHigh],
           ["alpha", epoLike && c.alpha * betaMax >= 1]
         ].find(([, bad]) => bad)
-        const outcome = Effect.runSync(Effect.result(Config.decode(c)))
         const built = Effect.runSync(Effect.result(Presets.fromConfig(c)))
+        const failures = [rejection(c), Result.isFailure(built) ? built.failure : undefined]
         seen.run()
         seen.hit("rejected", violated !== undefined)
-        if (violated === undefined) expect(Result.isSuccess(outcome) && Result.isSuccess(built)).toBe(true)
+        if (violated === undefined) expect(failures).toEqual([undefined, undefined])
         else {
           const field = violated[0] as keyof typeof c
-          for (const failure of [Result.isFailure(outcome) && outcome.failure, Result.isFailure(built) && built.failure]) {
-            expect(failure && failure.field).toBe(`objective.${field}`)
+          for (const failure of failures) {
+            expect(failure?.field).toBe(`objective.${field}`)
             // the message quotes the offending value
-            expect(failure && failure.message).toContain(String(c[field]))
+            expect(failure?.message).toContain(String(c[field]))
           }
         }
       }),
