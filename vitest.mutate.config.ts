@@ -7,7 +7,17 @@
  */
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
+import { BaseSequencer, type TestSpecification } from "vitest/node"
 import base from "./vitest.config.js"
+
+/** Unit tests (fast) before property tests (slow), so that a mutant is killed early. */
+class UnitTestsFirst extends BaseSequencer {
+  override async sort(files: Array<TestSpecification>): Promise<Array<TestSpecification>> {
+    const sorted = await super.sort(files)
+    const unit = (f: TestSpecification) => !f.moduleId.includes("/property-tests/")
+    return [...sorted.filter(unit), ...sorted.filter((f) => !unit(f))]
+  }
+}
 
 const properties = ["property-tests/objective/**/*.test.ts", "property-tests/claims/**/*.test.ts"]
 
@@ -16,6 +26,7 @@ export default defineConfig({
   test: {
     ...base.test,
     runner: fileURLToPath(new URL("./scripts/stryker-vitest5-runner.ts", import.meta.url)),
+    sequence: { sequencer: UnitTestsFirst },
     include: process.env.MUTATE_INCLUDE?.split(",") ?? (process.env.MUTATE_TESTS === "suite" ? ["packages/objective/src/**/*.test.ts", ...properties] : properties)
   }
 })

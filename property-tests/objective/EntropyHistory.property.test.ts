@@ -44,6 +44,8 @@ describe("the paper's history", () => {
         const released = Schema.decodeUnknownSync(EntropyHistory.ReleasedState)
         expect(paper({ total: ok, steps: 2 })).toEqual({ total: ok, steps: 2 })
         expect(released({ steps: 2, totals: [ok] })).toEqual({ steps: 2, totals: [ok] })
+        // a well-formed state with no step recorded has no reference to divide by
+        expect(EntropyHistory.released.reference(released({ steps: 0, totals: [ok] }))).toEqual([0])
         for (const bad of [{ total: ok, steps }, { total: sum, steps: 1 }, { total: ok }, { steps: 1 }]) expect(() => paper(bad)).toThrow()
         for (const bad of [{ steps, totals: [ok] }, { steps: 1, totals: [ok, sum] }, { totals: [ok] }, { steps: 1 }]) expect(() => released(bad)).toThrow()
       }),

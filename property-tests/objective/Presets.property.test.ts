@@ -297,16 +297,16 @@ describe("configuration conditions", () => {
     const above = finite(threshold + 1e-3, threshold + 0.5)
     return fc.oneof({ arbitrary: valid === "below" ? below : above, weight: 8 }, { arbitrary: fc.constant(threshold), weight: 1 }, { arbitrary: valid === "below" ? above : below, weight: 1 })
   }
-  const candidate = fc.record({
-    preset: fc.constantFrom(...Config.presetNames),
-    clipLow: around(1, "below"),
-    dualClip: around(1, "above"),
-    kappaLow: around(1, "below"),
-    kappaHigh: around(1, "above"),
-    alpha: fc.oneof(around(0.5, "below"), around(1, "below"))
-  })
-
   it("a configuration is rejected exactly when a condition fails, naming that field", () => {
+    // built here, not at collection: a library value that breaks an arbitrary must fail a test
+    const candidate = fc.record({
+      preset: fc.constantFrom(...Config.presetNames),
+      clipLow: around(1, "below"),
+      dualClip: around(1, "above"),
+      kappaLow: around(1, "below"),
+      kappaHigh: around(1, "above"),
+      alpha: fc.oneof(around(0.5, "below"), around(1, "below"))
+    })
     const seen = tally()
     fc.assert(
       fc.property(candidate, (c) => {
