@@ -1,93 +1,125 @@
 /**
- * Summarises the experiment's runs as markdown tables: per method (the run's spec name),
- * the mean and spread (sample std and min-max over seeds) of the final and the best
- * evaluation success in and out of distribution, the training success rate, and the
- * entropy dynamics by phase (first and second half of the update steps): token-entropy
- * mean, its variance over tokens, and its variance across turn indices; and the drift by
- * phase: KL to the starting (reference) policy, the share of inadmissible commands, the
- * turns per episode and the EPO smoothing term where there is one.
+ * Summarises the experiment's runs (a folder of run directories written by
+ * examples/experiment.ts, one per (preset, seed)) as markdown tables. Runs sharing a
+ * spec name are one method, their seeds its replicates; every interval is a 95%
+ * percentile bootstrap over seeds (@epo/pipeline Stats: exact for up to 8 seeds).
  *
- *   npx tsx examples/experiment-summary.ts runs/experiment
+ * 1. Success per split at every evaluation point and at each run's last evaluation
+ *    ("final"): mean over seeds [CI], in %; beside the final, the successes pooled over
+ *    seeds and games with their Wilson interval (the games' share of the noise).
+ * 2. The gain over the start: per seed, success at the point minus the same run's step-0
+ *    success, mean [CI] in percentage points.
+ * 3. Paired differences: each variant against its base (the name before '+': ppo+epo ->
+ *    ppo), per seed on the same evaluation games and sampling keys, mean [CI] in points;
+ *    `--pair A:B` adds A against B (e.g. --pair ppo+epo:ppo+entropy for the ablation).
+ * 4. Entropy dynamics and drift by training phase (before and after K/2): token-entropy
+ *    mean, its variance over tokens and across turn indices; KL to the starting policy,
+ *    inadmissible commands, turns per episode, the EPO smoothing term.
+ *
+ *   npx tsx examples/experiment-summary.ts runs/experiment [--pair A:B ...]
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { Compare, Groups, Runs, Stats } from "@epo/pipeline"
+import { Effect } from "effect"
 
-interface Evaluation {
-  readonly step: number
-  readonly split: string
-  readonly success: number
-}
-interface Metric {
-  readonly step: number
-  readonly values: Readonly<Record<string, number>>
-}
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && all[i - 1] !== "--pair")
+const root = positional[0] ?? path.join("runs", "experiment")
+const extraPairs = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--pair" ? [a.split(":") as [string, string]] : []))
 
-const readLines = <A>(file: string): Array<A> =>
-  fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as A) : []
-
-const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
-const std = (xs: ReadonlyArray<number>) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1)))
-const pct = (x: number) => `${(100 * x).toFixed(1)}`
-const spread = (xs: ReadonlyArray<number>, show: (x: number) => string) =>
-  `${show(mean(xs))} ± ${show(std(xs))} [${show(Math.min(...xs))}, ${show(Math.max(...xs))}]`
-
-const root = process.argv[2] ?? path.join("runs", "experiment")
-const runs = fs
+const dirs = fs
   .readdirSync(root)
   .map((d) => path.join(root, d))
   .filter((d) => fs.existsSync(path.join(d, "spec.json")) && path.basename(d) !== "warmstart")
-  .map((dir) => {
-    const spec = JSON.parse(fs.readFileSync(path.join(dir, "spec.json"), "utf8")) as { name: string; seed: number; totalSteps: number }
-    const evaluations = readLines<Evaluation>(path.join(dir, "evaluations.jsonl"))
-    const metrics = readLines<Metric>(path.join(dir, "metrics.jsonl"))
-    const at = (split: string) => evaluations.filter((e) => e.split === split).sort((a, b) => a.step - b.step)
-    const phase = (key: string, half: 0 | 1) => {
-      const cut = spec.totalSteps / 2
-      return mean(metrics.filter((m) => (half === 0 ? m.step < cut : m.step >= cut)).map((m) => m.values[key]))
+  .sort()
+const runs = await Effect.runPromise(Runs.loadAll(dirs))
+// each base method first, then its variants: ppo, ppo+epo, ..., grpo, grpo+epo, ...
+const family = (name: string) => name.split("+")[0]
+const families = [...new Set(Groups.byMethod(runs).map((m) => family(m.name)))]
+const methods = Groups.byMethod(runs).sort(
+  (a, b) => families.indexOf(family(a.name)) - families.indexOf(family(b.name)) || Number(a.name !== family(a.name)) - Number(b.name !== family(b.name))
+)
+const byName = (name: string) => methods.find((m) => m.name === name)
+const splits = Runs.splitsOf(runs)
+
+const row = (cells: ReadonlyArray<string>) => console.log(`| ${cells.join(" | ")} |`)
+const header = (cells: ReadonlyArray<string>) => {
+  row(cells)
+  row(cells.map(() => "---"))
+}
+/** A cell with the number of seeds behind it when fewer than the method has. */
+const withN = (text: string, i: Stats.Interval | null | undefined, seeds: number) => (i !== null && i !== undefined && i.n < seeds ? `${text} (n=${i.n})` : text)
+
+const pairs: Array<readonly [Groups.Method, Groups.Method]> = [
+  ...methods.flatMap((m) => {
+    const base = byName(Groups.baseOf(m.name, methods.map((x) => x.name)) ?? "")
+    return base === undefined ? [] : [[m, base] as const]
+  }),
+  ...extraPairs.flatMap(([a, b]) => {
+    const [ma, mb] = [byName(a), byName(b)]
+    if (ma === undefined || mb === undefined) {
+      console.error(`experiment-summary: --pair ${a}:${b}: no method named ${ma === undefined ? a : b} (methods: ${methods.map((m) => m.name).join(", ")})`)
+      process.exit(2)
     }
-    return { dir, method: spec.name, seed: spec.seed, steps: metrics.length, at, phase, metrics }
+    return [[ma, mb] as const]
   })
+]
 
-const methods = [...new Set(runs.map((r) => r.method))]
-const splits = ["eval_in_distribution", "eval_out_of_distribution"]
+console.log(`Runs in ${root}: ${methods.map((m) => `${m.name} (seeds ${Groups.seedsOf(m).join(",")})`).join("; ")}.`)
+console.log("Intervals: 95% percentile bootstrap over seeds; (n=k): only k seeds had that point; final: each run's last evaluation.\n")
 
-console.log(`| method | seeds | steps | ${splits.map((s) => `${s} start / final / best (%)`).join(" | ")} | training success (%) |`)
-console.log(`| --- | --- | --- | ${splits.map(() => "---").join(" | ")} | --- |`)
-for (const method of methods) {
-  const group = runs.filter((r) => r.method === method)
-  const cells = splits.map((split) => {
-    const evals = group.map((r) => r.at(split))
-    return [
-      spread(evals.map((e) => e[0].success), pct),
-      spread(evals.map((e) => e[e.length - 1].success), pct),
-      spread(evals.map((e) => Math.max(...e.map((x) => x.success))), pct)
-    ].join(" / ")
-  })
-  const train = group.map((r) => mean(r.metrics.map((m) => m.values["success/rate"])))
-  console.log(`| ${method} | ${group.map((r) => r.seed).join(",")} | ${group.map((r) => r.steps).join(",")} | ${cells.join(" | ")} | ${spread(train, pct)} |`)
+for (const split of splits) {
+  const steps = [...new Set(methods.flatMap((m) => Groups.evaluationSteps(m, split)))].sort((a, b) => a - b)
+  const points = (method: Groups.Method, base: Groups.Method | undefined) => [
+    ...steps.map((k) => Groups.successAtStep(method, base, split, k)),
+    Groups.finalSuccess(method, base, split)
+  ]
+  const columns = [...steps.map((k) => `step ${k}`), "final"]
+
+  console.log(`### ${split}: success (%)\n`)
+  header(["method", "seeds", ...columns, "final, pooled over seeds and games (Wilson)"])
+  for (const m of methods) {
+    const ps = points(m, undefined)
+    const final = ps[ps.length - 1]
+    const pooled = final === null ? "–" : `${Compare.percentInterval(final.pooled.interval)} of ${final.pooled.episodes}`
+    row([m.name, String(m.runs.length), ...ps.map((p) => withN(Compare.percentInterval(p?.success), p?.success, m.runs.length)), pooled])
+  }
+
+  console.log(`\n### ${split}: gain over the start (points)\n`)
+  header(["method", ...columns.slice(1)])
+  for (const m of methods) row([m.name, ...points(m, undefined).slice(1).map((p) => withN(Compare.pointsInterval(p?.gain), p?.gain, m.runs.length))])
+
+  if (pairs.length > 0) {
+    console.log(`\n### ${split}: paired difference, variant minus base (points)\n`)
+    header(["variant", "base", "shared seeds", ...columns])
+    for (const [variant, base] of pairs) {
+      const shared = Groups.seedsOf(variant).filter((s) => Groups.seedsOf(base).includes(s))
+      row([variant.name, base.name, shared.join(","), ...points(variant, base).map((p) => withN(Compare.pointsInterval(p?.vsBase), p?.vsBase, shared.length))])
+    }
+  }
+  console.log()
 }
 
-console.log()
-console.log("| method | entropy mean, 1st / 2nd half | token-entropy variance, 1st / 2nd half | variance across turns, 1st / 2nd half |")
-console.log("| --- | --- | --- | --- |")
-const f3 = (x: number) => x.toFixed(3)
-const f4 = (x: number) => x.toFixed(4)
-for (const method of methods) {
-  const group = runs.filter((r) => r.method === method)
-  const both = (key: string, show: (x: number) => string) =>
-    `${spread(group.map((r) => r.phase(key, 0)), show)} / ${spread(group.map((r) => r.phase(key, 1)), show)}`
-  console.log(`| ${method} | ${both("entropy/mean", f3)} | ${both("entropy/variance", f3)} | ${both("entropy/turnVariance", f4)} |`)
+/** Per method, a metric's mean over each phase's steps: mean over seeds [CI] for phase 1 / phase 2. */
+const byPhase = (m: Groups.Method, key: string, show: (x: number) => string): string => {
+  const perPhase = [0, 1].map((i) =>
+    Stats.bootstrapMean(
+      m.runs.flatMap((r) => {
+        const v = Runs.meanOf(Runs.phases(r)[i].records, key)
+        return v === null ? [] : [v]
+      })
+    )
+  )
+  return perPhase.every((p) => p === null) ? "n/a" : perPhase.map((p) => Compare.intervalText(p, show)).join(" / ")
 }
+const fixed = (d: number) => (x: number) => x.toFixed(d)
+const pct = (x: number) => (100 * x).toFixed(1)
 
-console.log()
-console.log("| method | KL to the starting policy, 1st / 2nd half | inadmissible commands (% of turns), 1st / 2nd half | turns per episode, 1st / 2nd half | smoothing term L_smooth, 1st / 2nd half |")
-console.log("| --- | --- | --- | --- | --- |")
-for (const method of methods) {
-  const group = runs.filter((r) => r.method === method)
-  const both = (key: string, show: (x: number) => string) =>
-    group.some((r) => r.metrics.every((m) => m.values[key] === undefined))
-      ? "n/a"
-      : `${spread(group.map((r) => r.phase(key, 0)), show)} / ${spread(group.map((r) => r.phase(key, 1)), show)}`
-  const f1 = (x: number) => x.toFixed(1)
-  console.log(`| ${method} | ${both("objective/kl", f3)} | ${both("invalid/command", pct)} | ${both("episode/turns", f1)} | ${both("objective/smoothing", f4)} |`)
-}
+console.log("### Entropy dynamics by phase (1st half / 2nd half of the update steps)\n")
+header(["method", "entropy mean", "token-entropy variance", "variance across turns"])
+for (const m of methods) row([m.name, byPhase(m, "entropy/mean", fixed(3)), byPhase(m, "entropy/variance", fixed(3)), byPhase(m, "entropy/turnVariance", fixed(4))])
+
+console.log("\n### Drift by phase (1st half / 2nd half)\n")
+header(["method", "KL to the starting policy", "inadmissible commands (% of turns)", "turns per episode", "smoothing term L_smooth"])
+for (const m of methods)
+  row([m.name, byPhase(m, "objective/kl", fixed(3)), byPhase(m, "invalid/command", pct), byPhase(m, "episode/turns", fixed(1)), byPhase(m, "objective/smoothing", fixed(4))])

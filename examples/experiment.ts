@@ -1,92 +1,79 @@
 /**
- * The EPO experiment at laptop scale: PPO vs PPO+EPO and GRPO vs GRPO+EPO on the
- * household environment, all from the same warm-started policy, several seeds each,
- * each run under the same wall-clock budget. It only drives the `epo` command:
+ * The EPO experiment on the household environment: PPO, PPO+EPO, GRPO, GRPO+EPO and the
+ * ablation PPO + the multi-turn entropy bonus without smoothing (`ppo+entropy`, the same
+ * lambda), several seeds each, all from the shipped starting policy, plus a lambda sweep
+ * of PPO+EPO. A paired design: every run evaluates the same games of
+ * `eval_in_distribution` and `eval_out_of_distribution` with the same sampling keys
+ * (`evaluation.seed` is pinned, whatever the run's seed), and runs of one seed see the
+ * same training games and rollout keys whatever the method. It only drives the `epo`
+ * command:
  *
- *   1. the starting policy: by default the behaviour-cloned household policy shipped in
- *      @epo/policy (Pretrained.household); with --warm-episodes N, a fresh warm start
- *      (behaviour cloning on N expert episodes) whose step-0 checkpoint RL starts from;
- *   2. train every (preset, seed) from it with `--time-budget`, skipping runs already
- *      there: completed or stopped by the budget ("interrupted"); a run a crash left
- *      "running" is resumed from its last checkpoint;
- *   3. print `epo compare` over all runs and write `epo report` to <out>/report.html.
+ *   1. train every (method, seed) with the shared scale below, skipping runs already
+ *      there (completed, or stopped by the budget); a run a crash left "running" is
+ *      resumed from its last checkpoint;
+ *   2. print `epo compare` over all runs and write `epo report` to <out>/report.html;
+ *      `examples/experiment-summary.ts <out>` prints the tables with confidence intervals.
  *
- *   npx tsx examples/experiment.ts [--out runs/experiment] [--seeds 1,2,3]
- *     [--budget 1800] [--steps 60] [--presets ppo,ppo+epo,grpo,grpo+epo]
- *     [--warm-episodes N] [--eval-games 40] [--eval-every 10] [--groups 4] [--parallel 1] [--dry-run]
+ *   npx tsx examples/experiment.ts [--out runs/experiment] [--seeds 1,2,3,4,5]
+ *     [--methods ppo,ppo+epo,grpo,grpo+epo,ppo+entropy] [--sweep 0.01,0.1] [--sweep-seeds 1,2,3]
+ *     [--steps 20] [--groups 4] [--group-size 4] [--turns 30] [--eval-games 128] [--eval-every 10]
+ *     [--budget 900] [--parallel 2] [--set key=value ...] [--dry-run]
  *
  * `--parallel N` trains N runs at once (one core each: give it the cores you have).
  * EPO_BIN names the epo entry point to run with node (default: the workspace's
  * packages/pipeline/bin/epo.mjs), for example a bundled copy on another machine.
- *
- * The paper's scale (16 groups of 8, 50 turns, 150 steps, a 3B model) is far beyond a
- * CPU; the overrides below keep the presets' algorithms and objectives and shrink the
- * batch, the horizon and the model. Expect hours for the default settings on two cores.
  */
 import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Pretrained } from "@epo/policy"
 
 const argument = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`)
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
 }
+const list = (name: string, fallback: string): Array<string> => argument(name, fallback).split(",").filter((x) => x !== "")
 const dryRun = process.argv.includes("--dry-run")
 const out = argument("out", path.join("runs", "experiment"))
-const seeds = argument("seeds", "1,2,3").split(",").map(Number)
-const budget = argument("budget", "1800")
-const steps = argument("steps", "60")
-const presets = argument("presets", "ppo,ppo+epo,grpo,grpo+epo").split(",")
-const warmEpisodes = argument("warm-episodes", "0")
-const evalGames = argument("eval-games", "40")
-const evalEvery = argument("eval-every", "10")
-const groups = argument("groups", "4")
-const parallel = Math.max(1, Number(argument("parallel", "1")))
+const seeds = list("seeds", "1,2,3,4,5").map(Number)
+const methods = list("methods", "ppo,ppo+epo,grpo,grpo+epo,ppo+entropy")
+const sweep = list("sweep", "0.01,0.1")
+const sweepSeeds = list("sweep-seeds", "1,2,3").map(Number)
+const budget = argument("budget", "900")
+const parallel = Math.max(1, Number(argument("parallel", "2")))
 const epoBin = process.env.EPO_BIN ?? "packages/pipeline/bin/epo.mjs"
+const extra = process.argv.flatMap((a, i) => (a === "--set" && i + 1 < process.argv.length ? [process.argv[i + 1]] : []))
 
-/** The laptop scale shared by every run (on top of each preset). */
+/** The scale shared by every run (on top of each preset); `--set` adds to it. */
 const scale = [
-  `totalSteps=${steps}`,
-  "environment.maxTurns=30",
-  "environment.prompt=compact",
-  `environment.historyLength=${Pretrained.householdHistoryLength}`,
-  `rollout.groups=${groups}`,
-  "rollout.groupSize=4",
-  "rollout.maxNewTokens=12",
-  "update.miniBatchSize=16",
-  `evaluation.every=${evalEvery}`,
-  `evaluation.games=${evalGames}`,
-  `checkpoints.every=${evalEvery}`,
-  "backend=wasm"
+  `totalSteps=${argument("steps", "20")}`,
+  `environment.maxTurns=${argument("turns", "30")}`,
+  `rollout.groups=${argument("groups", "4")}`,
+  `rollout.groupSize=${argument("group-size", "4")}`,
+  `evaluation.every=${argument("eval-every", "10")}`,
+  `evaluation.games=${argument("eval-games", "128")}`,
+  'evaluation.splits=["eval_in_distribution","eval_out_of_distribution"]',
+  "evaluation.temperature=1",
+  "evaluation.seed=0",
+  `checkpoints.every=${argument("eval-every", "10")}`,
+  "backend=wasm",
+  ...extra
 ]
 
-/** A fresh warm start: a 2-layer width-64 transformer cloned from N expert episodes. */
-const warmStart = [
-  "name=warmstart",
-  "totalSteps=1",
-  "environment.prompt=compact",
-  `environment.historyLength=${Pretrained.householdHistoryLength}`,
-  "environment.maxTurns=30",
-  "policy.checkpoint=null",
-  "policy.model.dModel=64",
-  "policy.model.layers=2",
-  "policy.model.heads=4",
-  "policy.model.context=768",
-  `warmStart.episodes=${warmEpisodes}`,
-  "warmStart.epochs=6",
-  "warmStart.learningRate=0.003",
-  "rollout.groups=2",
-  "rollout.groupSize=2",
-  "rollout.maxNewTokens=12",
-  `evaluation.games=${evalGames}`,
-  "evaluation.splits=[\"eval_in_distribution\",\"eval_out_of_distribution\"]",
-  "checkpoints.keep=2",
-  "backend=wasm"
+interface Job {
+  readonly dir: string
+  readonly preset: string
+  readonly seed: number
+  readonly sets: ReadonlyArray<string>
+}
+
+const jobs: Array<Job> = [
+  ...methods.flatMap((preset) => seeds.map((seed) => ({ dir: path.join(out, `${preset}-s${seed}`), preset, seed, sets: [] }))),
+  ...sweep.flatMap((lambda) =>
+    sweepSeeds.map((seed) => ({ dir: path.join(out, `ppo+epo-l${lambda}-s${seed}`), preset: "ppo+epo", seed, sets: [`name=ppo+epo-l${lambda}`, `objective.lambda=${lambda}`] }))
+  )
 ]
 
-const show = (args: ReadonlyArray<string>) =>
-  process.stderr.write(`$ epo ${args.map((a) => (/[\s"[\]]/.test(a) ? `'${a}'` : a)).join(" ")}\n`)
+const show = (args: ReadonlyArray<string>) => process.stderr.write(`$ epo ${args.map((a) => (/[\s"[\]]/.test(a) ? `'${a}'` : a)).join(" ")}\n`)
 
 const failed = (args: ReadonlyArray<string>, status: number | null): never => {
   process.stderr.write(`experiment: epo ${args[0]} failed with exit code ${status}\n`)
@@ -101,8 +88,8 @@ const epo = (args: ReadonlyArray<string>): void => {
 }
 
 /** Runs the commands, `parallel` at a time; a run's output goes to its own log file. */
-const epoAll = async (jobs: ReadonlyArray<{ readonly args: ReadonlyArray<string>; readonly log: string }>): Promise<void> => {
-  const queue = [...jobs]
+const epoAll = async (commands: ReadonlyArray<{ readonly args: ReadonlyArray<string>; readonly log: string }>): Promise<void> => {
+  const queue = [...commands]
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
       show(job.args)
@@ -110,35 +97,27 @@ const epoAll = async (jobs: ReadonlyArray<{ readonly args: ReadonlyArray<string>
       fs.mkdirSync(path.dirname(job.log), { recursive: true })
       const log = fs.openSync(job.log, "a")
       const args = job.args
-      const status = await new Promise<number | null>((resolve) =>
-        spawn(process.execPath, [epoBin, ...args], { stdio: ["ignore", log, log] }).on("close", resolve)
-      )
+      const status = await new Promise<number | null>((resolve) => spawn(process.execPath, [epoBin, ...args], { stdio: ["ignore", log, log] }).on("close", resolve))
       fs.closeSync(log)
       if (status !== 0) failed(args, status)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(parallel, commands.length) }, worker))
 }
 
 const sets = (assignments: ReadonlyArray<string>) => assignments.flatMap((a) => ["--set", a])
 const isRun = (dir: string) => fs.existsSync(path.join(dir, "spec.json"))
 const status = (dir: string): string => (JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { status: string }).status
 
-const warmDir = path.join(out, "warmstart")
-if (warmEpisodes !== "0" && !isRun(warmDir)) epo(["train", "--preset", "grpo", ...sets(warmStart), "--out", warmDir])
-const start = warmEpisodes === "0" ? Pretrained.household : path.join(warmDir, "checkpoints", "step-000000")
+const commands = jobs.flatMap((job) => {
+  const log = path.join(out, "logs", `${path.basename(job.dir)}.log`)
+  if (!isRun(job.dir))
+    return [{ args: ["train", "--preset", job.preset, ...sets([...scale, ...job.sets, `seed=${job.seed}`]), "--out", job.dir, "--time-budget", budget], log }]
+  if (!dryRun && status(job.dir) === "running") return [{ args: ["train", "--resume", job.dir, "--time-budget", budget], log }]
+  return []
+})
+await epoAll(commands)
 
-const runs: Array<string> = []
-const jobs: Array<{ args: ReadonlyArray<string>; log: string }> = []
-for (const preset of presets)
-  for (const seed of seeds) {
-    const dir = path.join(out, `${preset}-s${seed}`)
-    const log = path.join(out, "logs", `${preset}-s${seed}.log`)
-    runs.push(dir)
-    if (!isRun(dir)) jobs.push({ args: ["train", "--preset", preset, ...sets([...scale, `seed=${seed}`, `policy.checkpoint=${start}`]), "--out", dir, "--time-budget", budget], log })
-    else if (!dryRun && status(dir) === "running") jobs.push({ args: ["train", "--resume", dir, "--time-budget", budget], log })
-  }
-await epoAll(jobs)
-
-epo(["compare", ...runs])
-epo(["report", ...runs, "--out", path.join(out, "report.html")])
+const dirs = jobs.map((j) => j.dir)
+epo(["compare", ...dirs])
+epo(["report", ...dirs, "--out", path.join(out, "report.html")])

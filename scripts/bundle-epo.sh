@@ -17,4 +17,9 @@ npx esbuild examples/experiment.ts --bundle --platform=node --format=esm --targe
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/bin/"
 cp packages/pipeline/package.json "$out/package.json"
 cp -r packages/policy/pretrained "$out/pretrained"
+# The native kernels, when built here: they load where libdnnl2 is installed; elsewhere
+# the wasm kernels run and `epo train` says why.
+if [ -f packages/native/build/Release/epo_native.node ]; then
+  mkdir -p "$out/build/Release" && cp packages/native/build/Release/epo_native.node "$out/build/Release/"
+fi
 echo "bundled into $out ($(du -sh "$out" | cut -f1))"

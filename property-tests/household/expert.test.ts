@@ -3,18 +3,21 @@
  * from states reached by random play.
  *
  * - oracle (reads the full state): wins every game within 20 steps.
- * - explorer (the default; knows only the task, the room, the class tables and what it
+ * - explorer (the default; knows only the task, the room, the games' tables and what it
  *   has seen): always wins, in at most two steps per receptacle plus the plan, and within
- *   ALFWorld's 50 steps except where the object lies deep in a large kitchen (the games
+ *   ALFWorld's 50 steps except where the object lies deep in a large room (the games
  *   pinned below; docs/environments.md gives the measured rate). It never uses what it
  *   has not seen: it takes only objects it has seen, and moving unseen objects between
  *   unseen receptacles never changes its command.
+ *
+ * Random play can make a game unwinnable (hands holding a teddy bear, which nothing can
+ * contain); there both experts answer undefined.
  */
 import { Random } from "@epo/core"
 import { Expert, Game, type HouseholdSession, Splits, Tables } from "@epo/household"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { fork, gameArb, randomWalk, sessionOf } from "./walk.js"
+import { fork, gameArb, randomWalk, sessionOf, stuck } from "./walk.js"
 
 /** Plays the session's expert until done; every command must be valid and the game won. */
 const solve = (s: HouseholdSession): number => {
@@ -39,11 +42,16 @@ const fixedGames = (): Array<{ split: Splits.SplitName; seed: number }> =>
   )
 
 /**
- * The fixed games the explorer cannot win within 50 steps: the goal object lies only in
- * the last closed cabinets or drawers of kitchens with 24 to 41 of them (floor plans 5
- * and 16), each costing two steps to look into.
+ * The fixed games the explorer cannot win within 50 steps: the goal objects lie only in
+ * the last closed cabinets or drawers of the kitchens of floor plans 5, 16 and 30 (39 to
+ * 54 receptacles, 25 to 42 of them behind doors), each costing two steps to look into.
  */
-const pinnedBeyond50 = ["household/eval_types_5_6/10", "household/eval_types_5_6/41", "household/train/11"]
+const pinnedBeyond50 = [
+  "household/eval_in_distribution/135",
+  "household/eval_in_distribution/36",
+  "household/eval_types_5_6/103",
+  "household/eval_types_5_6/49"
+]
 
 describe("oracle expert", () => {
   it("wins the first games of every split, and every evaluation game, from the start within 20 steps", () => {
@@ -63,6 +71,10 @@ describe("oracle expert", () => {
         const s = sessionOf(g, 50, "oracle")
         randomWalk(s, n, walkSeed)
         if (s.isWon) return
+        if (stuck(s)) {
+          expect(s.expertCommand()).toBeUndefined()
+          return
+        }
         expect(solve(s)).toBeLessThanOrEqual(20)
       }),
       { numRuns: 200 }
@@ -91,6 +103,10 @@ describe("explorer expert", () => {
         const s = sessionOf(g, 1000)
         randomWalk(s, n, walkSeed)
         if (s.isWon) return
+        if (stuck(s)) {
+          expect(s.expertCommand()).toBeUndefined()
+          return
+        }
         expect(solve(s)).toBeLessThanOrEqual(explorerBound(s))
       }),
       { numRuns: 200 }
@@ -104,7 +120,7 @@ describe("explorer expert", () => {
       const rng = Random.Stream.fromSeed(k)
       const s = sessionOf({ split: Splits.splitNames[k % 5], seed: rng.int(Splits.seedsPerSplit) }, 1000)
       randomWalk(s, rng.int(31), k)
-      if (s.isWon) continue
+      if (s.isWon || stuck(s)) continue
       const f = fork(s, 50)
       while (!f.isDone) f.step(f.expertCommand()!)
       total++
@@ -119,21 +135,23 @@ describe("explorer expert", () => {
         const s = sessionOf(g, 1000)
         randomWalk(s, n, walkSeed)
         const rng = Random.Stream.fromSeed(walkSeed + 1)
-        for (let k = 0; k < m && !s.isDone; k++) {
+        for (let k = 0; k < m && !s.isDone && !stuck(s); k++) {
           const c = s.expertCommand()!
           const { game, state } = s
+          const R = game.receptacles.length
           const take = /^take .+ from (.+)$/.exec(c)
           if (take !== null) {
             const r = game.receptacles.findIndex((x) => x.name === take[1])
             expect([c, state.seen[r]]).toEqual([c, 1])
           }
-          // Shuffle every unseen object among the unseen receptacles that can hold it.
+          // Move every unseen object (in unseen receptacles only) to an unseen receptacle where it can be.
           const shuffled = Game.cloneState(state)
           const unseen = game.receptacles.flatMap((_, r) => (state.seen[r] === 0 ? [r] : []))
           for (let o = 0; o < game.objects.length; o++) {
-            const at = state.location[o]
-            if (at === Game.HELD || state.seen[at] === 1) continue
-            shuffled.location[o] = rng.pick(unseen.filter((r) => Tables.canHost(game.receptacles[r].cls, game.objects[o].cls)))
+            const places = Game.receptaclesOf(game, state, o)
+            if (o === state.holding || places.some((r) => state.seen[r] === 1)) continue
+            for (const r of places) shuffled.inside[o * R + r] = 0
+            shuffled.inside[o * R + rng.pick(unseen.filter((r) => Tables.canBeIn(game.receptacles[r].cls, game.objects[o].cls)))] = 1
           }
           if (!Game.goalHolds(game, shuffled)) expect(Expert.explorer(game, shuffled)).toBe(c)
           s.step(c)

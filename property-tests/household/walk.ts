@@ -1,6 +1,6 @@
 /** Shared arbitraries for the household property tests: games and random admissible walks. */
 import { Random } from "@epo/core"
-import { type Expert, HouseholdSession, Splits } from "@epo/household"
+import { type Expert, HouseholdSession, Splits, Tables } from "@epo/household"
 import fc from "fast-check"
 
 export const splitArb = fc.constantFrom(...Splits.splitNames)
@@ -24,3 +24,15 @@ export const randomWalk = (s: HouseholdSession, n: number, walkSeed: number): Ar
 /** A copy of a session in its current state (same game and expert, fresh step count). */
 export const fork = (s: HouseholdSession, maxSteps?: number): HouseholdSession =>
   new HouseholdSession(s.game, { gameId: s.gameId, state: s.state, maxSteps, expert: s.expert })
+
+/**
+ * Whether random play has made the game unwinnable: the hands hold an object the goal
+ * does not need and that no receptacle of the room can contain (a teddy bear, a paper
+ * towel roll), so they can never be emptied.
+ */
+export const stuck = (s: HouseholdSession): boolean => {
+  const h = s.state.holding
+  if (h === -1) return false
+  const cls = s.game.objects[h].cls
+  return cls !== s.game.goal.object && !s.game.receptacles.some((r) => Tables.contains(r.cls, cls))
+}

@@ -39,6 +39,12 @@ export interface Session {
   /** The observation returned by reset. */
   readonly initialObservation: string
   admissibleCommands(): ReadonlyArray<string>
+  /**
+   * Environment-specific lists a prompt format may show besides the admissible commands
+   * (science: its possible actions and objects, which EPO's ScienceWorld prompt lists);
+   * the runner copies them into the episode memory after reset and every step.
+   */
+  promptLists?(): Readonly<Record<string, ReadonlyArray<string>>>
   step(command: string): Transition
   /** The expert's next command from the current state, when the environment has one. */
   expertCommand?(): string | undefined

@@ -27,4 +27,11 @@ describe("Memory", () => {
     expect(Memory.recent(m3, 0)).toEqual([])
     expect(Memory.recent(m0, 2)).toEqual([])
   })
+
+  it("carries a session's prompt lists when given, and has no lists key otherwise", () => {
+    const lists = { objects: ["door", "agent"] }
+    const m = Memory.record(Memory.start("t", "o0", ["a"], lists), "a", "o1", ["a"], { objects: ["agent"] })
+    expect(m.lists).toEqual({ objects: ["agent"] })
+    expect(Object.hasOwn(m3, "lists")).toBe(false)
+  })
 })

@@ -21,14 +21,19 @@ export interface EpisodeMemory {
   readonly observation: string
   /** The commands the environment accepts now. */
   readonly admissibleCommands: ReadonlyArray<string>
+  /** The session's `promptLists()` now, when it has them (absent otherwise). */
+  readonly lists?: Readonly<Record<string, ReadonlyArray<string>>>
 }
+
+type Lists = Readonly<Record<string, ReadonlyArray<string>>> | undefined
 
 /** The memory at reset: no past steps. */
 export const start = (
   task: string,
   observation: string,
-  admissibleCommands: ReadonlyArray<string>
-): EpisodeMemory => ({ task, entries: [], observation, admissibleCommands })
+  admissibleCommands: ReadonlyArray<string>,
+  lists?: Lists
+): EpisodeMemory => ({ task, entries: [], observation, admissibleCommands, ...(lists === undefined ? {} : { lists }) })
 
 /**
  * The memory after sending `action`: the current observation moves into the history
@@ -38,12 +43,14 @@ export const record = (
   memory: EpisodeMemory,
   action: string,
   observation: string,
-  admissibleCommands: ReadonlyArray<string>
+  admissibleCommands: ReadonlyArray<string>,
+  lists?: Lists
 ): EpisodeMemory => ({
   task: memory.task,
   entries: [...memory.entries, { observation: memory.observation, action }],
   observation,
-  admissibleCommands
+  admissibleCommands,
+  ...(lists === undefined ? {} : { lists })
 })
 
 /** Steps taken so far. */

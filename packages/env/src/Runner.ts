@@ -174,7 +174,7 @@ export const run = <D extends Decision, E, R>(
           group: g,
           member: m,
           session,
-          memory: Memory.start(session.task, session.initialObservation, session.admissibleCommands()),
+          memory: Memory.start(session.task, session.initialObservation, session.admissibleCommands(), session.promptLists?.()),
           turns: [],
           done: false,
           won: false,
@@ -216,7 +216,7 @@ export const run = <D extends Decision, E, R>(
           won: t.won,
           valid: t.valid
         })
-        m.memory = Memory.record(m.memory, decision.command, t.observation, m.session.admissibleCommands())
+        m.memory = Memory.record(m.memory, decision.command, t.observation, m.session.admissibleCommands(), m.session.promptLists?.())
         m.totalReward += t.reward
         m.done = t.done
         m.won = t.won

@@ -4,23 +4,25 @@
  *
  * - "explorer" (the default): like ALFWorld's handcoded expert
  *   (alfworld/agents/expert/handcoded_expert.py) it knows only what an agent can know:
- *   the goal, the room's receptacle list, the class tables (which receptacle classes can
- *   hold which object class, the appliances) and what the episode has revealed
- *   (`WorldState.seen`: the receptacles whose contents it has seen; the held object;
- *   the states its own heat / cool / clean commands gave objects). It searches the
- *   receptacles that can hold what it looks for, opens closed ones, and takes only
- *   objects it has seen. Its demonstrations are what a policy that reads only the
- *   observations can imitate.
+ *   the goal, the room's receptacle list, the games' tables (where each object class can
+ *   be found, the appliances) and what the episode has revealed (`WorldState.seen`: the
+ *   receptacles whose contents it has seen; the held object; the states its own heat /
+ *   cool / clean commands gave objects). It searches the receptacles where what it looks
+ *   for can be, opens closed ones, and takes only objects it has seen. Its demonstrations
+ *   are what a policy that reads only the observations can imitate.
  * - "oracle": reads the full world state (where every object is, even inside closed
  *   receptacles) and walks straight to the goal object: the shortest demonstrations.
  *
  * Both follow the same plan (ALFWorld's subgoals): put down a held object the goal does
- * not need; fetch a goal object; heat / cool / clean it at the lowest-numbered appliance;
- * move it to the target (pick two: to the target instance already holding most goal
- * objects), or for look tasks take it to a lamp of the goal class and use it.
+ * not need; fetch a goal object; heat / cool / clean it at an appliance; move it to the
+ * target (pick two: to the target instance already holding most goal objects), or for
+ * look tasks take it to a lamp of the goal class and use it. Everything at the agent's
+ * spot is used without moving. An expert answers undefined once the goal holds, and when
+ * it can no longer be reached: the hands hold an object nothing can contain (a teddy bear,
+ * a paper towel roll) that the goal does not need.
  */
-import { type Game, type WorldState, HELD, MIDDLE, NOTHING, goalCondition, goalHolds } from "./Game.js"
-import { canHost, contains } from "./Tables.js"
+import { type Game, type WorldState, NOTHING, goalCondition, goalHolds, goalInstances } from "./Game.js"
+import { canBeIn, contains, instanceNumber } from "./Tables.js"
 
 export type Expert = (game: Game, state: WorldState) => string | undefined
 
@@ -38,24 +40,36 @@ const instances = (game: Game, cls: string): Array<number> => {
 }
 
 /**
- * The plan shared by both experts, over the objects the expert may know about
- * (`known(o)`); `search(cls)` is what to do when no known object of class `cls` is left
- * to take (the oracle never needs it).
+ * The plan shared by both experts, over the receptacles in which the expert may know an
+ * object to be (`knownIn(o, r)`); `search(cls)` is what to do when no known object of
+ * class `cls` is left to take (the oracle never needs it).
  */
 const plan = (
   game: Game,
   s: WorldState,
-  known: (o: number) => boolean,
+  knownIn: (o: number, r: number) => boolean,
   search: (cls: string) => string
 ): string | undefined => {
   if (goalHolds(game, s)) return undefined
   const g = game.goal
   const rec = game.receptacles
   const obj = game.objects
+  const here = s.agent
   const closed = (r: number) => rec[r].openable && s.opened[r] === 0
+  // Steps to reach the inside of r: a `go to` unless it is at this spot, an `open` if it is closed.
+  const cost = (r: number) => (rec[r].spot === here ? 0 : 1) + (closed(r) ? 1 : 0)
+  const cheapest = (rs: ReadonlyArray<number>): number => {
+    let best = -1
+    for (const r of rs) if (best === -1 || cost(r) < cost(best)) best = r
+    return best
+  }
+  // Appliances and lamps work whatever the door: one at this spot, else the first.
+  const nearest = (rs: ReadonlyArray<number>): number => rs.find((r) => rec[r].spot === here) ?? rs[0]
   // Go to r, open it if it is closed, then do `then`.
   const reach = (r: number, then: string): string =>
-    s.agent !== r ? `go to ${rec[r].name}` : closed(r) ? `open ${rec[r].name}` : then
+    rec[r].spot !== here ? `go to ${rec[r].name}` : closed(r) ? `open ${rec[r].name}` : then
+  const knownPlaces = (o: number) => instancesOf(rec.length, (r) => knownIn(o, r))
+  const { objects: goalObjects, lamps } = goalInstances(game)
 
   // The pick-two target: the instance already holding most (known) goal objects.
   const twoTarget = (): number => {
@@ -63,7 +77,7 @@ const plan = (
     let bestCount = -1
     for (const r of instances(game, g.receptacle!)) {
       let n = 0
-      for (let o = 0; o < obj.length; o++) if (s.location[o] === r && obj[o].cls === g.object && known(o)) n++
+      for (const o of goalObjects) if (knownIn(o, r)) n++
       if (n > bestCount) {
         best = r
         bestCount = n
@@ -76,48 +90,48 @@ const plan = (
   if (h !== NOTHING && obj[h].cls === g.object) {
     const name = obj[h].name
     if (g.type === "look_at_obj_in_light") {
-      const lamps: Array<number> = []
-      for (let o = obj.length - 1; o >= 0; o--) if (obj[o].cls === g.lamp && known(o)) lamps.push(o)
-      const lit = lamps.find((l) => s.toggled[l] === 1)
-      if (lit !== undefined) return `go to ${rec[s.location[lit]].name}`
-      if (lamps.length === 0) return search(g.lamp!)
-      const lamp = lamps[0]
-      const at = s.location[lamp]
-      return s.agent !== at ? `go to ${rec[at].name}` : `use ${obj[lamp].name}`
+      const known = lamps.filter((l) => knownPlaces(l).length > 0).reverse()
+      if (known.length === 0) return search(g.lamp!)
+      const lamp = known.find((l) => s.toggled[l] === 1) ?? known[0]
+      const at = nearest(knownPlaces(lamp))
+      if (rec[at].spot !== here) return `go to ${rec[at].name}`
+      return `use ${obj[lamp].name}`
     }
     const proc = processor[g.type]
     if (proc !== undefined && !goalCondition(g, s, h)) {
-      const p = instances(game, proc[0])[0]
-      return s.agent !== p ? `go to ${rec[p].name}` : `${proc[1]} ${name} with ${rec[p].name}`
+      const p = nearest(instances(game, proc[0]))
+      return rec[p].spot !== here ? `go to ${rec[p].name}` : `${proc[1]} ${name} with ${rec[p].name}`
     }
-    const target = g.type === "pick_two_obj_and_place" ? twoTarget() : instances(game, g.receptacle!)[0]
+    const target = g.type === "pick_two_obj_and_place" ? twoTarget() : cheapest(instances(game, g.receptacle!))
     return reach(target, `move ${name} to ${rec[target].name}`)
   }
 
   if (h !== NOTHING) {
-    const cls = obj[h].cls
-    const here = s.agent
-    const fits = (r: number) => contains(rec[r].cls, cls)
-    let drop = here !== MIDDLE && fits(here) ? here : -1
-    if (drop === -1) {
-      for (let r = rec.length - 1; r >= 0; r--) {
-        if (fits(r) && (drop === -1 || (rec[drop].openable && !rec[r].openable))) drop = r
-      }
-    }
+    // Put down what the goal does not need, where it costs least.
+    const fits = instancesOf(rec.length, (r) => contains(rec[r].cls, obj[h].cls))
+    if (fits.length === 0) return undefined
+    const drop = cheapest(fits)
     return reach(drop, `move ${obj[h].name} to ${rec[drop].name}`)
   }
 
   // Hands empty: the best known goal object (already clean / hot / cool first, then the
   // lowest-numbered), else search for one.
-  const exclude = g.type === "pick_two_obj_and_place" ? twoTarget() : -2
+  const exclude = g.type === "pick_two_obj_and_place" ? twoTarget() : -1
   let best = -1
-  for (let o = obj.length - 1; o >= 0; o--) {
-    if (obj[o].cls !== g.object || s.location[o] === HELD || s.location[o] === exclude || !known(o)) continue
+  for (let i = goalObjects.length - 1; i >= 0; i--) {
+    const o = goalObjects[i]
+    if ((exclude !== -1 && s.inside[o * rec.length + exclude] === 1) || knownPlaces(o).length === 0) continue
     if (best === -1 || (goalCondition(g, s, o) && !goalCondition(g, s, best))) best = o
   }
   if (best === -1) return search(g.object)
-  const r = s.location[best]
+  const r = cheapest(knownPlaces(best))
   return reach(r, `take ${obj[best].name} from ${rec[r].name}`)
+}
+
+const instancesOf = (n: number, keep: (r: number) => boolean): Array<number> => {
+  const out: Array<number> = []
+  for (let r = 0; r < n; r++) if (keep(r)) out.push(r)
+  return out
 }
 
 /** The omniscient expert: knows where everything is, so it never searches. */
@@ -125,7 +139,7 @@ export const oracle: Expert = (game, s) =>
   plan(
     game,
     s,
-    () => true,
+    (o, r) => s.inside[o * game.receptacles.length + r] === 1,
     (cls) => {
       throw new Error(`oracle: no ${cls} in the game`)
     }
@@ -144,8 +158,7 @@ const rankOf = (game: Game): Int32Array => {
   const target = game.goal.receptacle
   const key = (r: number) => {
     const rec = game.receptacles[r]
-    const n = Number(rec.name.slice(rec.name.lastIndexOf(" ") + 1))
-    return [rec.cls === target ? 1 : 0, rec.openable ? 1 : 0, rec.name.slice(0, rec.name.lastIndexOf(" ")), n] as const
+    return [rec.cls === target ? 1 : 0, rec.openable ? 1 : 0, rec.name.slice(0, rec.name.lastIndexOf(" ")), instanceNumber(rec.name)] as const
   }
   const order = game.receptacles.map((_, r) => r)
   order.sort((a, b) => {
@@ -160,25 +173,29 @@ const rankOf = (game: Game): Int32Array => {
   return rank
 }
 
-/** The exploring expert (the default): knows only the goal, the room, the class tables and what it has seen. */
+/** The exploring expert (the default): knows only the goal, the room, the games' tables and what it has seen. */
 export const explorer: Expert = (game, s) => {
   const rec = game.receptacles
-  const known = (o: number) => s.location[o] === HELD || s.seen[s.location[o]] === 1
-  const search = (cls: string): string => {
-    const here = s.agent
-    if (here !== MIDDLE && s.seen[here] === 0 && canHost(rec[here].cls, cls)) {
-      return rec[here].openable && s.opened[here] === 0 ? `open ${rec[here].name}` : `examine ${rec[here].name}`
-    }
-    const rank = rankOf(game)
+  const n = rec.length
+  const rank = rankOf(game)
+  // Unseen receptacles at this spot first (no `go to` needed), then by rank.
+  const order = (r: number) => (rec[r].spot === s.agent ? 0 : n) + rank[r]
+  const firstUnseen = (keep: (r: number) => boolean): number => {
     let next = -1
-    for (let r = 0; r < rec.length; r++) {
-      if (s.seen[r] === 0 && canHost(rec[r].cls, cls) && (next === -1 || rank[r] < rank[next])) next = r
+    for (let r = 0; r < n; r++) if (s.seen[r] === 0 && keep(r) && (next === -1 || order(r) < order(next))) next = r
+    return next
+  }
+  const search = (cls: string): string => {
+    // Where a `cls` can be; in a hand-written scene it may lie anywhere else.
+    let next = firstUnseen((r) => canBeIn(rec[r].cls, cls))
+    if (next === -1) next = firstUnseen(() => true)
+    if (next === -1) throw new Error(`explorer: every receptacle is seen and there is no ${cls} in them`)
+    if (rec[next].spot === s.agent) {
+      return rec[next].openable && s.opened[next] === 0 ? `open ${rec[next].name}` : `examine ${rec[next].name}`
     }
-    // Unreachable in a consistent state: an object not yet seen lies in an unseen receptacle that can hold it.
-    if (next === -1) throw new Error(`explorer: no receptacle left that could hold a ${cls}`)
     return `go to ${rec[next].name}`
   }
-  return plan(game, s, known, search)
+  return plan(game, s, (o, r) => s.seen[r] === 1 && s.inside[o * n + r] === 1, search)
 }
 
 export const experts = { explorer, oracle } as const

@@ -1,33 +1,27 @@
 /**
- * Game generation from a Random key: task type (weighted like ALFWorld's training set)
- * -> a floor plan of a room type where that task occurs and whose receptacles allow it
- * -> the floor plan's receptacle instances -> objects placed only where their receptacle
- * class can contain them -> a solvable goal whose object is not already at its target.
- * Openable receptacles start closed; the agent starts in the middle of the room.
+ * Game generation from a Random key, in ALFWorld's rooms: task type (weighted like
+ * ALFWorld's training set) -> a floor plan of the split where that task occurs and whose
+ * room allows it (weighted by ALFWorld's games of the split in it) -> its receptacles,
+ * doors and spots exactly as ALFWorld's games have them -> its objects, as many instances
+ * as ALFWorld's games hold, each starting where they start that class (sometimes in two
+ * receptacles at once)
+ * -> a goal whose objects are not in the target class at the start. Doors start closed;
+ * the agent starts in the middle of the room.
  */
 import { Random } from "@epo/core"
 import { Data } from "effect"
-import {
-  type Game,
-  type Goal,
-  type Receptacle,
-  type Thing,
-  type WorldState,
-  MIDDLE,
-  NOTHING,
-  instanceName,
-  listingOrder
-} from "./Game.js"
+import { type Game, type Goal, type Thing, NOTHING, emptyState, instanceName } from "./Game.js"
 import {
   type FloorPlan,
+  type RoomObject,
   type TaskType,
-  canHost,
   cleanable,
   contains,
   coolable,
   goalRoomTypes,
   heatable,
-  openableClasses,
+  instanceCountWeights,
+  listingOrder,
   pickupable,
   toggleable
 } from "./Tables.js"
@@ -44,6 +38,8 @@ export const alfworldTrainCounts: Readonly<Record<TaskType, number>> = {
 
 export interface Distribution {
   readonly floorPlans: ReadonlyArray<FloorPlan>
+  /** Relative frequency of each floor plan (ALFWorld's games of the split in it). */
+  readonly weights: ReadonlyArray<number>
   readonly taskTypes: ReadonlyArray<TaskType>
 }
 
@@ -63,57 +59,84 @@ const objectFits = (type: TaskType, cls: string): boolean =>
         ? coolable.has(cls)
         : true
 
-const hasLampSpot = (fp: FloorPlan): boolean =>
-  fp.objectClasses.some((o) => toggleable.has(o) && fp.receptacles.some(([r]) => canHost(r, o)))
-
 /** Whether a floor plan can hold a task of this type at all (before objects are placed). */
 export const supports = (fp: FloorPlan, type: TaskType): boolean =>
   goalRoomTypes[type].includes(fp.roomType) &&
-  (type !== "look_at_obj_in_light" || hasLampSpot(fp)) &&
-  (appliance[type] === undefined || fp.receptacles.some(([r]) => r === appliance[type]))
+  (type !== "look_at_obj_in_light" || fp.objects.some((o) => toggleable.has(o.cls))) &&
+  (appliance[type] === undefined || fp.receptacles.some((r) => r.cls === appliance[type]))
 
-interface Layout {
-  readonly receptacles: ReadonlyArray<Receptacle>
-  /** Objects with their receptacle, before sorting into listing order. */
-  readonly objects: Array<{ cls: string; n: number; at: number }>
+const candidates = new WeakMap<Distribution, Map<TaskType, { plans: Array<FloorPlan>; weights: Array<number> }>>()
+
+/** The floor plans of a distribution that support a task type, with their weights (computed once). */
+const candidatePlans = (dist: Distribution, type: TaskType) => {
+  const byType = candidates.get(dist) ?? new Map<TaskType, { plans: Array<FloorPlan>; weights: Array<number> }>()
+  candidates.set(dist, byType)
+  let c = byType.get(type)
+  if (c === undefined) {
+    const keep = dist.floorPlans.flatMap((fp, i) => (supports(fp, type) ? [i] : []))
+    c = { plans: keep.map((i) => dist.floorPlans[i]), weights: keep.map((i) => dist.weights[i]) }
+    byType.set(type, c)
+  }
+  return c
 }
 
-const layoutOf = (fp: FloorPlan, rng: Random.Stream): Layout => {
-  const receptacles: Array<Receptacle & { n: number }> = []
-  for (const [cls, count] of fp.receptacles) {
-    for (let n = count; n >= 1; n--) {
-      receptacles.push({ name: instanceName(cls, n), cls, openable: openableClasses.has(cls), n })
-    }
-  }
-  receptacles.sort(listingOrder)
-  const objects: Array<{ cls: string; n: number; at: number }> = []
-  for (const cls of fp.objectClasses) {
-    const hosts = receptacles.flatMap((r, i) => (canHost(r.cls, cls) ? [i] : []))
-    if (hosts.length === 0) continue
-    // One lamp of each lamp class; 1-3 instances of other classes (1 most often).
-    const count = toggleable.has(cls) ? 1 : 1 + rng.categorical([0.5, 0.35, 0.15])
-    for (let n = 1; n <= count; n++) objects.push({ cls, n, at: rng.pick(hosts) })
-  }
-  return { receptacles: receptacles.map(({ name, cls, openable }) => ({ name, cls, openable })), objects }
+interface Placed {
+  readonly cls: string
+  readonly n: number
+  /** The receptacles it starts in. */
+  inside: ReadonlyArray<number>
 }
 
-/** The goal objects and target receptacle classes this layout allows for a task type. */
-const goalOptions = (type: TaskType, layout: Layout): Array<{ object: string; targets: Array<string> }> => {
+/**
+ * Where one instance of a class starts: a receptacle drawn with the weights of ALFWorld's
+ * games, and with it the other receptacles that start the same object there (a pot on two
+ * burners), as often as ALFWorld's games do. `allowed`, when given, filters the
+ * receptacles (a goal object avoids its target class).
+ */
+const placement = (spec: RoomObject, rng: Random.Stream, allowed?: (r: number) => boolean): ReadonlyArray<number> => {
+  let i: number
+  if (allowed === undefined) i = rng.categorical(spec.weights)
+  else {
+    const candidates = spec.hosts.flatMap((r, k) => (allowed(r) ? [k] : []))
+    i = candidates[rng.categorical(candidates.map((k) => spec.weights[k]))]
+  }
+  const u = rng.next()
+  let acc = 0
+  for (const g of spec.joins[i]) {
+    if (allowed !== undefined && !g.receptacles.every(allowed)) continue
+    acc += g.p
+    if (u < acc) return g.receptacles
+  }
+  return [spec.hosts[i]]
+}
+
+const placeObjects = (fp: FloorPlan, rng: Random.Stream): Array<Placed> => {
+  const out: Array<Placed> = []
+  for (const spec of fp.objects) {
+    const count = spec.count[0] + rng.categorical(instanceCountWeights[spec.count[1] - spec.count[0]])
+    for (let n = 1; n <= count; n++) out.push({ cls: spec.cls, n, inside: placement(spec, rng) })
+  }
+  return out
+}
+
+/** The goal objects and target receptacle classes these objects allow for a task type. */
+const goalOptions = (type: TaskType, fp: FloorPlan, objects: ReadonlyArray<Placed>) => {
   const count = new Map<string, number>()
-  for (const o of layout.objects) count.set(o.cls, (count.get(o.cls) ?? 0) + 1)
-  const recClasses = [...new Set(layout.receptacles.map((r) => r.cls))]
+  for (const o of objects) count.set(o.cls, (count.get(o.cls) ?? 0) + 1)
+  const recClasses = [...new Set(fp.receptacles.map((r) => r.cls))].sort()
   const out: Array<{ object: string; targets: Array<string> }> = []
-  for (const [cls, n] of count) {
+  for (const spec of fp.objects) {
+    const cls = spec.cls
     if (!pickupable.has(cls) || !objectFits(type, cls)) continue
-    if (type === "pick_two_obj_and_place" && n < 2) continue
+    if (type === "pick_two_obj_and_place" && count.get(cls)! < 2) continue
     if (type === "look_at_obj_in_light") {
       out.push({ object: cls, targets: [] })
       continue
     }
-    // A target must be able to take the object, and some other class must be able to hold
-    // it at the start, so that the goal does not already hold.
+    // A target must be able to take the object, and the object must be able to start
+    // elsewhere, so that the goal does not already hold.
     const targets = recClasses.filter(
-      (r) => r !== appliance[type] && contains(r, cls) && recClasses.some((q) => q !== r && contains(q, cls))
+      (t) => t !== appliance[type] && contains(t, cls) && spec.hosts.some((r) => fp.receptacles[r].cls !== t)
     )
     if (targets.length > 0) out.push({ object: cls, targets })
   }
@@ -132,49 +155,56 @@ const maxAttempts = 64
 /** Generates a game; a pure function of the key and the distribution. Throws GenerationError (a defect). */
 export const generate = (dist: Distribution, key: Random.Key): Game => {
   const rng = new Random.Stream(key)
-  const weights = dist.taskTypes.map((t) => alfworldTrainCounts[t])
+  const typeWeights = dist.taskTypes.map((t) => alfworldTrainCounts[t])
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const type = dist.taskTypes[rng.categorical(weights)]
-    const plans = dist.floorPlans.filter((fp) => supports(fp, type))
+    const type = dist.taskTypes[rng.categorical(typeWeights)]
+    const { plans, weights } = candidatePlans(dist, type)
     if (plans.length === 0) continue
-    const fp = rng.pick(plans)
-    const layout = layoutOf(fp, rng)
-    const options = goalOptions(type, layout)
+    const fp = plans[rng.categorical(weights)]
+    const objects = placeObjects(fp, rng)
+    const options = goalOptions(type, fp, objects)
     if (options.length === 0) continue
     const choice = rng.pick(options)
     let lamp: string | null = null
     if (type === "look_at_obj_in_light") {
-      const lamps = [...new Set(layout.objects.filter((o) => toggleable.has(o.cls)).map((o) => o.cls))].sort()
-      lamp = rng.pick(lamps)
+      lamp = rng.pick([...new Set(objects.filter((o) => toggleable.has(o.cls)).map((o) => o.cls))].sort())
     }
     const target = type === "look_at_obj_in_light" ? null : rng.pick(choice.targets)
     const goal: Goal = { type, object: choice.object, receptacle: target, lamp, template: rng.int(2) === 0 ? 0 : 1 }
     if (target !== null) {
-      // Keep every goal object away from the target class at the start.
-      const away = layout.receptacles.flatMap((r, i) => (r.cls !== target && contains(r.cls, choice.object) ? [i] : []))
-      for (const o of layout.objects) {
-        if (o.cls === choice.object && layout.receptacles[o.at].cls === target) o.at = rng.pick(away)
+      // Start every goal object away from the target class.
+      const spec = fp.objects.find((o) => o.cls === choice.object)!
+      const away = (r: number) => fp.receptacles[r].cls !== target
+      for (const o of objects) {
+        if (o.cls === choice.object && !o.inside.every(away)) o.inside = placement(spec, rng, away)
       }
     }
-    return assemble(fp, layout, goal)
+    return assemble(fp, objects, goal)
   }
   throw new GenerationError({ reason: `no solvable game after ${maxAttempts} attempts` })
 }
 
-const assemble = (fp: FloorPlan, layout: Layout, goal: Goal): Game => {
-  const objects = layout.objects.slice().sort(listingOrder)
-  const things: Array<Thing> = objects.map((o) => ({ name: instanceName(o.cls, o.n), cls: o.cls }))
-  const k = things.length
-  const initial: WorldState = {
-    opened: new Uint8Array(layout.receptacles.length),
-    location: Int32Array.from(objects, (o) => o.at),
-    hot: new Uint8Array(k),
-    cool: new Uint8Array(k),
-    clean: new Uint8Array(k),
-    toggled: new Uint8Array(k),
-    seen: new Uint8Array(layout.receptacles.length),
-    agent: MIDDLE,
-    holding: NOTHING
+const assemble = (fp: FloorPlan, placed: ReadonlyArray<Placed>, goal: Goal): Game => {
+  const objects = placed.map((o) => ({ ...o, name: instanceName(o.cls, o.n) })).sort(listingOrder)
+  const things: Array<Thing> = objects.map((o) => ({ name: o.name, cls: o.cls }))
+  const R = fp.receptacles.length
+  const initial = emptyState(R, fp.spots, objects.length)
+  objects.forEach((o, i) => {
+    for (const r of o.inside) {
+      initial.inside[i * R + r] = 1
+      initial.at[i * fp.spots + fp.receptacles[r].spot] = 1
+      // ALFWorld's games start the goal's objects that are in a fridge cool (augment_pddl_states.py).
+      if (o.cls === goal.object && fp.receptacles[r].cls === "Fridge") initial.cool[i] = 1
+    }
+  })
+  return {
+    floorPlan: fp.floorPlan,
+    roomType: fp.roomType,
+    receptacles: fp.receptacles,
+    spots: fp.spots,
+    objects: things,
+    inObject: things.map(() => NOTHING),
+    goal,
+    initial
   }
-  return { floorPlan: fp.floorPlan, roomType: fp.roomType, receptacles: layout.receptacles, objects: things, goal, initial }
 }

@@ -3,19 +3,21 @@
  * the floor plans, the task types and a seed range disjoint from every other split's,
  * so evaluation games are never training games.
  *
- * - train: the 116 floor plans other than ALFRED's unseen validation scenes
- *   (10, 219, 308, 424), all six task types.
- * - eval_in_distribution: the same floor plans, unseen games; 140 evaluation games with
- *   ALFWorld's valid_seen type counts.
- * - eval_out_of_distribution: only the held-out floor plans; 134 evaluation games with
- *   ALFWorld's valid_unseen type counts.
- * - train_types_1_4 / eval_types_5_6: EPO's task-type split on the training floor plans
+ * Floor plans are drawn with the weight of ALFWorld's games of the matching split in them.
+ *
+ * - train: ALFWorld's train floor plans (108; not ALFRED's unseen validation scenes 10,
+ *   219, 308, 424), all six task types.
+ * - eval_in_distribution: ALFWorld's valid_seen floor plans (76 of the 108), unseen games;
+ *   140 evaluation games with ALFWorld's valid_seen type counts.
+ * - eval_out_of_distribution: ALFWorld's valid_unseen floor plans (the held-out four); 134
+ *   evaluation games with ALFWorld's valid_unseen type counts.
+ * - train_types_1_4 / eval_types_5_6: EPO's task-type split on the train floor plans
  *   (types 1-4 to train; cool and pick-two to test, 140 evaluation games, 70 each).
  */
 import { Random } from "@epo/core"
 import type { Game } from "./Game.js"
 import { type Distribution, generate } from "./Generate.js"
-import { type TaskType, floorPlans, taskTypes } from "./Tables.js"
+import { type TaskType, alfworldSplits, floorPlans, taskTypes } from "./Tables.js"
 
 export const heldOutFloorPlans: ReadonlyArray<number> = [10, 219, 308, 424]
 
@@ -40,17 +42,20 @@ export interface Split {
 /** Seeds of a split are integers in [0, seedsPerSplit). */
 export const seedsPerSplit = 1_000_000_000
 
-const seen = floorPlans.filter((f) => !heldOutFloorPlans.includes(f.floorPlan))
-const unseen = floorPlans.filter((f) => heldOutFloorPlans.includes(f.floorPlan))
+/** The floor plans of one of ALFWorld's splits, each weighted by its games there. */
+const rooms = (split: "train" | "valid_seen" | "valid_unseen", taskTypes: ReadonlyArray<TaskType>): Distribution => {
+  const plans = floorPlans.filter((f) => alfworldSplits[split].floorPlans.includes(f.floorPlan))
+  return { floorPlans: plans, weights: plans.map((f) => f.games[split] ?? 0), taskTypes }
+}
 const allTypes = taskTypes
 const types14 = taskTypes.slice(0, 4)
 const types56 = taskTypes.slice(4)
 
 export const splits: Readonly<Record<SplitName, Split>> = {
-  train: { name: "train", distribution: { floorPlans: seen, taskTypes: allTypes }, seedBase: 0, evaluation: {} },
+  train: { name: "train", distribution: rooms("train", allTypes), seedBase: 0, evaluation: {} },
   eval_in_distribution: {
     name: "eval_in_distribution",
-    distribution: { floorPlans: seen, taskTypes: allTypes },
+    distribution: rooms("valid_seen", allTypes),
     seedBase: 1 * seedsPerSplit,
     // ALFWorld valid_seen: 140 games.
     evaluation: {
@@ -64,7 +69,7 @@ export const splits: Readonly<Record<SplitName, Split>> = {
   },
   eval_out_of_distribution: {
     name: "eval_out_of_distribution",
-    distribution: { floorPlans: unseen, taskTypes: allTypes },
+    distribution: rooms("valid_unseen", allTypes),
     seedBase: 2 * seedsPerSplit,
     // ALFWorld valid_unseen: 134 games.
     evaluation: {
@@ -78,13 +83,13 @@ export const splits: Readonly<Record<SplitName, Split>> = {
   },
   train_types_1_4: {
     name: "train_types_1_4",
-    distribution: { floorPlans: seen, taskTypes: types14 },
+    distribution: rooms("train", types14),
     seedBase: 3 * seedsPerSplit,
     evaluation: {}
   },
   eval_types_5_6: {
     name: "eval_types_5_6",
-    distribution: { floorPlans: seen, taskTypes: types56 },
+    distribution: rooms("train", types56),
     seedBase: 4 * seedsPerSplit,
     evaluation: { pick_cool_then_place_in_recep: 70, pick_two_obj_and_place: 70 }
   }

@@ -1,17 +1,22 @@
 /**
- * The AI2-THOR class tables ALFWorld's text engine uses (copied verbatim from the
- * project's reference data into ./data), turned into the lookups the engine needs, and
- * the few choices of this engine where the tables are silent (documented in
- * docs/environments.md): which counts to use for receptacles with no recorded
- * interaction points, and where lamps stand.
+ * The reference tables of ALFWorld's text games, copied into ./data by
+ * scripts/build-data.ts: the AI2-THOR class tables (classes.json), every floor plan's
+ * receptacle instances with their doors and spots and the objects its games hold
+ * (layouts.json), and how its games start: which receptacles start the same object, how
+ * many instances of a class a game holds (starts.json). This module
+ * turns them into the lookups the engine and the generator need.
  */
 import classesJson from "./data/classes.json" with { type: "json" }
-import scenesJson from "./data/scenes.json" with { type: "json" }
+import layoutsJson from "./data/layouts.json" with { type: "json" }
+import startsJson from "./data/starts.json" with { type: "json" }
+
+/** Lowercased class name: the instance prefix and the word used in goal text. */
+export const lower = (cls: string): string => cls.toLowerCase()
 
 export type RoomType = "Kitchen" | "LivingRoom" | "Bedroom" | "Bathroom"
 export const roomTypes: ReadonlyArray<RoomType> = ["Kitchen", "LivingRoom", "Bedroom", "Bathroom"]
 
-/** Receptacle class -> object classes it can contain (ALFWorld's canContain). */
+/** Receptacle class -> object classes it can contain (ALFWorld's canContain facts). */
 export const canContain: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries(classesJson.canContain).map(([r, os]) => [r, new Set(os)])
 )
@@ -20,9 +25,9 @@ export const contains = (receptacleClass: string, objectClass: string): boolean 
   canContain.get(receptacleClass)?.has(objectClass) ?? false
 
 /**
- * Movable receptacles (Bowl, Mug, Plate, ...). ALFWorld's text PDDL comments out every
- * action that puts things into objects, so here they are plain objects: they can be
- * carried, heated, cooled and cleaned, but nothing is put into them.
+ * Movable receptacles (bowl, box, cup, mug, pan, plate, pot): objects here, as in ALFWorld's
+ * text games, whose PDDL comments out every action that puts things into objects. They are
+ * `isReceptacleObject`, so examining one held lists what started inside it.
  */
 export const movableReceptacles: ReadonlySet<string> = new Set(classesJson.movableReceptacles)
 
@@ -31,40 +36,54 @@ export const fixedReceptacleClasses: ReadonlySet<string> = new Set(
   classesJson.receptacles.filter((r) => !movableReceptacles.has(r))
 )
 
+/** Classes whose instances have a door unless the floor plan says otherwise (`openable` per instance). */
 export const openableClasses: ReadonlySet<string> = new Set(classesJson.openableClasses)
 export const heatable: ReadonlySet<string> = new Set(classesJson.actionObjects.Heatable)
 export const coolable: ReadonlySet<string> = new Set(classesJson.actionObjects.Coolable)
 export const cleanable: ReadonlySet<string> = new Set(classesJson.actionObjects.Cleanable)
+/** Lamps: the games mark every DeskLamp and FloorLamp toggleable, whatever the task. */
 export const toggleable: ReadonlySet<string> = new Set(classesJson.actionObjects.Toggleable)
+export const sliceable: ReadonlySet<string> = new Set(classesJson.actionObjects.Sliceable)
+/** What `slice` needs in hand (alfred.pddl SliceObject: KnifeType or ButterKnifeType). */
+export const knives: ReadonlySet<string> = new Set(["Knife", "ButterKnife"])
 
-const knownObjects: ReadonlySet<string> = new Set(classesJson.objects)
+interface LayoutJson {
+  readonly floorPlan: number
+  readonly roomType: string
+  readonly games: Readonly<Partial<Record<string, number>>>
+  readonly receptacles: ReadonlyArray<{ name: string; type: string; openable: boolean; location: number }>
+  readonly objects: ReadonlyArray<{ type: string; pickupable: boolean; count: ReadonlyArray<number>; in: Readonly<Record<string, number>> }>
+}
+const layouts = layoutsJson.floorPlans as unknown as ReadonlyArray<LayoutJson>
 
 /**
- * Pickupable object classes: those some receptacle can contain (sliced variants
- * excluded: this engine has no slicing, as no ALFWorld text task needs it).
+ * Object classes that can appear in a game's text (they start inside some receptacle in
+ * some ALFWorld game): pickupable objects, and the props that cannot be picked up (lamps,
+ * house plants, televisions, ...), which are listed in contents but never taken or examined.
  */
+export const objectClasses: ReadonlySet<string> = new Set(layouts.flatMap((f) => f.objects.map((o) => o.type)))
+
+/** The listed classes an agent can pick up (teddybear and papertowelroll too, though no receptacle can contain them). */
 export const pickupable: ReadonlySet<string> = new Set(
-  [...canContain.values()].flatMap((os) => [...os]).filter((o) => knownObjects.has(o) && !o.endsWith("Sliced"))
+  layouts.flatMap((f) => f.objects.filter((o) => o.pickupable).map((o) => o.type))
 )
 
-/** Every object class a scene may hold: pickupable classes and the lamps. */
-export const objectClasses: ReadonlySet<string> = new Set([...pickupable, ...toggleable])
-
 /**
- * Where lamps stand. The class tables give lamps no receptacle (they are not
- * pickupable); ALFWorld lists a lamp among the contents of the furniture it stands on
- * ("On the sidetable 1, you see a desklamp 1, ..."), and `use` needs the lamp to be in a
- * receptacle at the agent's location.
+ * Receptacle classes an object class can be found in: where ALFWorld's games start it (in
+ * any floor plan) or where it can be put (canContain). What an agent that knows the
+ * games' tables can expect; the exploring expert searches only these.
  */
-export const lampHosts: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
-  ["DeskLamp", ["Desk", "SideTable", "Dresser", "Shelf", "CoffeeTable", "DiningTable", "TVStand"]],
-  ["FloorLamp", ["SideTable", "Dresser", "Desk", "Shelf", "CoffeeTable", "DiningTable", "TVStand", "ArmChair", "Sofa"]]
-])
-
-export const canHost = (receptacleClass: string, objectClass: string): boolean =>
-  toggleable.has(objectClass)
-    ? (lampHosts.get(objectClass)?.includes(receptacleClass) ?? false)
-    : contains(receptacleClass, objectClass)
+const startClasses = new Map<string, Set<string>>()
+for (const f of layouts) {
+  const classOf = new Map(f.receptacles.map((r) => [r.name, r.type]))
+  for (const o of f.objects) {
+    const set = startClasses.get(o.type) ?? new Set([...canContain].filter(([, os]) => os.has(o.type)).map(([r]) => r))
+    for (const name of Object.keys(o.in)) set.add(classOf.get(name)!)
+    startClasses.set(o.type, set)
+  }
+}
+export const canBeIn = (receptacleClass: string, objectClass: string): boolean =>
+  startClasses.get(objectClass)?.has(receptacleClass) ?? contains(receptacleClass, objectClass)
 
 /** The six ALFWorld task types, in ALFWorld's numbering (type 1 first). */
 export const taskTypes = [
@@ -80,43 +99,121 @@ export type TaskType = (typeof taskTypes)[number]
 export const goalRoomTypes: Readonly<Record<TaskType, ReadonlyArray<RoomType>>> =
   classesJson.goalRoomTypes as Record<TaskType, ReadonlyArray<RoomType>>
 
-/** One AI2-THOR floor plan with the fixed receptacle instances of this engine. */
+/** A receptacle instance of a floor plan, as ALFWorld's games have it. */
+export interface RoomReceptacle {
+  readonly name: string
+  readonly cls: string
+  /** Whether this instance has a door (some cabinets, drawers and a safe have none). */
+  readonly openable: boolean
+  /** Its navigation spot, 0-based in order of first receptacle; receptacles with equal spots share one. */
+  readonly spot: number
+}
+
+/** An object class of a floor plan: how many instances one game holds and where they start. */
+export interface RoomObject {
+  readonly cls: string
+  readonly count: readonly [number, number]
+  /** Receptacle indices an instance can start in, with weights (games of ALFWorld in which one did). */
+  readonly hosts: ReadonlyArray<number>
+  readonly weights: ReadonlyArray<number>
+  /**
+   * Per host: the groups of receptacles (the host among them, every one a host) that start
+   * the same object in ALFWorld's games (a pot on stove burners 1 and 3), each with the
+   * probability that an instance starting in the host starts in all of them: the objects
+   * counted in the group over the objects counted in the host.
+   */
+  readonly joins: ReadonlyArray<ReadonlyArray<{ readonly receptacles: ReadonlyArray<number>; readonly p: number }>>
+}
+
+/** One AI2-THOR floor plan as ALFWorld's games use it. */
 export interface FloorPlan {
   readonly floorPlan: number
   readonly roomType: RoomType
-  /** Object classes (pickupable or lamp) present in the floor plan. */
-  readonly objectClasses: ReadonlyArray<string>
-  /** Receptacle class -> instance count, classes sorted alphabetically. */
-  readonly receptacles: ReadonlyArray<readonly [string, number]>
+  /** In listing order (classes alphabetically, numbers descending). */
+  readonly receptacles: ReadonlyArray<RoomReceptacle>
+  readonly spots: number
+  readonly objects: ReadonlyArray<RoomObject>
+  /** ALFWorld's games of this floor plan per split (train, valid_seen, valid_unseen, valid_train). */
+  readonly games: Readonly<Partial<Record<string, number>>>
 }
 
-// ALFWorld's *-openable.json count interaction points of "Sink" and "Bathtub"; the
-// receptacles the agent uses are their basins.
-const pointClassAlias: Readonly<Record<string, string>> = { Sink: "SinkBasin", Bathtub: "BathtubBasin" }
+/** Instance number of a name ("cabinet 12" -> 12). */
+export const instanceNumber = (name: string): number => Number(name.slice(name.lastIndexOf(" ") + 1))
 
-// Receptacles present in a floor plan without recorded interaction points: a kitchen
-// stove has four burners; otherwise one instance (more for storage furniture).
-const defaultCounts: Readonly<Record<string, number>> = { StoveBurner: 4, Cabinet: 4, Drawer: 3, Shelf: 2 }
+/** The text of a name before its number ("sinkbasin 1" -> "sinkbasin"). */
+export const namePrefix = (name: string): string => name.slice(0, name.lastIndexOf(" "))
 
-const buildFloorPlan = (s: (typeof scenesJson.scenes)[number]): FloorPlan => {
-  const present = new Set(s.objectClasses)
-  const counts = new Map<string, number>()
-  for (const [cls, n] of Object.entries(s.pointReceptacleCounts)) {
-    const c = pointClassAlias[cls] ?? cls
-    if (fixedReceptacleClasses.has(c) && n > 0) counts.set(c, n)
+/**
+ * The listing order of instances: name prefix alphabetically (ALFWorld sorts by object id,
+ * whose class part the prefix is), then number descending ("a cabinet 2, a cabinet 1").
+ */
+export const listingOrder = (a: { readonly name: string }, b: { readonly name: string }): number => {
+  const pa = namePrefix(a.name)
+  const pb = namePrefix(b.name)
+  return pa < pb ? -1 : pa > pb ? 1 : instanceNumber(b.name) - instanceNumber(a.name)
+}
+
+const startsByPlan = new Map(startsJson.floorPlans.map((o) => [o.floorPlan, o]))
+
+const buildFloorPlan = (f: LayoutJson): FloorPlan => {
+  const recs = f.receptacles.map((r) => ({ name: r.name, cls: r.type, openable: r.openable, location: r.location }))
+  recs.sort(listingOrder)
+  // Spots numbered by their first receptacle in listing order (as Scene.load numbers them).
+  const spotIds = [...new Set(recs.map((r) => r.location))]
+  const receptacles = recs.map((r) => ({ name: r.name, cls: r.cls, openable: r.openable, spot: spotIds.indexOf(r.location) }))
+  const index = new Map(receptacles.map((r, i) => [r.name, i]))
+  const at = (name: string): number => {
+    const i = index.get(name)
+    if (i === undefined) throw new Error(`household data: floor plan ${f.floorPlan} has no receptacle "${name}"`)
+    return i
   }
-  for (const cls of present) {
-    if (fixedReceptacleClasses.has(cls) && !counts.has(cls)) counts.set(cls, defaultCounts[cls] ?? 1)
-  }
+  const starts = startsByPlan.get(f.floorPlan)
+  const groups = (starts?.groups ?? []).map((g) => ({ receptacles: g.receptacles.map(at), objects: g.objects }))
+  const contained = new Map(Object.entries(starts?.contained ?? {}).map(([name, n]) => [at(name), n]))
+  const objects = f.objects.map((o) => {
+    const entries = Object.entries(o.in)
+    const hosts = entries.map(([name]) => at(name))
+    return {
+      cls: o.type,
+      count: [o.count[0], o.count[1]] as const,
+      hosts,
+      weights: entries.map(([, n]) => n),
+      joins: hosts.map((r) =>
+        groups
+          .filter((g) => g.receptacles.includes(r) && g.receptacles.every((q) => hosts.includes(q)))
+          .map((g) => ({ receptacles: g.receptacles, p: g.objects / contained.get(r)! }))
+      )
+    }
+  })
   return {
-    floorPlan: s.floorPlan,
-    roomType: s.roomType as RoomType,
-    objectClasses: s.objectClasses.filter((o) => objectClasses.has(o)).sort(),
-    receptacles: [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    floorPlan: f.floorPlan,
+    roomType: f.roomType as RoomType,
+    receptacles,
+    spots: spotIds.length,
+    objects,
+    games: f.games
   }
 }
 
-export const floorPlans: ReadonlyArray<FloorPlan> = scenesJson.scenes.map(buildFloorPlan)
+/**
+ * How many instances of a class a game holds, within its floor plan's range min..max:
+ * `instanceCountWeights[max - min][k]` weighs min + k (ALFWorld's games lean to the fewest).
+ */
+export const instanceCountWeights: ReadonlyArray<ReadonlyArray<number>> = startsJson.counts
 
-/** Lowercased class name: the instance prefix and the word used in goal text. */
-export const lower = (cls: string): string => cls.toLowerCase()
+/**
+ * The name prefixes instances of a receptacle class have: its lowercased name, and any
+ * other the Demangler gave (floor plan 420 names a SinkBasin "bathtubbasin 1": its object
+ * id is Bathtub|...|SinkBasin).
+ */
+export const receptacleNamePrefixes = (cls: string): ReadonlyArray<string> => [
+  ...new Set([lower(cls), ...layouts.flatMap((f) => f.receptacles.filter((r) => r.type === cls).map((r) => namePrefix(r.name)))])
+]
+
+/** The 112 floor plans of ALFWorld's games, by number. */
+export const floorPlans: ReadonlyArray<FloorPlan> = layouts.map(buildFloorPlan)
+
+/** ALFWorld's splits: games and floor plans (train 3,553 games in 108 floor plans, ...). */
+export const alfworldSplits = layoutsJson.splits as Readonly<
+  Record<"train" | "valid_seen" | "valid_unseen" | "valid_train", { readonly games: number; readonly floorPlans: ReadonlyArray<number> }>
+>

@@ -1,11 +1,13 @@
 /**
  * Helpers for tests of this package and its property tests: a small hand-written
- * kitchen scene, and loading scene JSON synchronously.
+ * kitchen scene, the receptacles of a real floor plan as scene JSON, and loading scene
+ * JSON synchronously.
  */
 import { Effect } from "effect"
 import { HouseholdSession } from "./Engine.js"
 import type { Game } from "./Game.js"
 import * as Scene from "./Scene.js"
+import { floorPlans } from "./Tables.js"
 
 /** A small kitchen: heat an apple and put it on the dining table. */
 export const kitchen: Scene.SceneJson = {
@@ -35,3 +37,21 @@ export const loadSync = (scene: unknown): Game => Effect.runSync(Scene.load(scen
 
 export const sessionOf = (scene: unknown, maxSteps?: number): HouseholdSession =>
   new HouseholdSession(loadSync(scene), { gameId: "household/test", maxSteps })
+
+/** The receptacles of an ALFWorld floor plan as scene JSON (doors per instance, shared spots labelled), all closed. */
+export const roomOf = (floorPlan: number): Scene.SceneJson["receptacles"] => {
+  const fp = floorPlans.find((f) => f.floorPlan === floorPlan)!
+  return fp.receptacles.map((r) => ({ name: r.name, class: r.cls, open: false, openable: r.openable, spot: r.spot }))
+}
+
+/** An object of scene JSON with every attribute false. */
+export const thing = (name: string, cls: string, location: string, extra: Partial<Scene.SceneJson["objects"][number]> = {}) => ({
+  name,
+  class: cls,
+  location,
+  hot: false,
+  cool: false,
+  clean: false,
+  toggled: false,
+  ...extra
+})

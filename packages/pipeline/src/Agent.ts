@@ -1,15 +1,19 @@
 /**
  * The agent: a language-model policy acting in a text environment. For each live member
- * of a batched run it renders the prompt from the episode memory (the prompt format),
- * tokenizes it, samples a response with the Policy service, decodes it and parses the
- * command (the format again, which also says whether the answer kept to the format and
- * what penalty it earns). Every decision keeps its token ids and the rollout's per-token
- * log-probabilities and entropies, which the update and the metrics need.
+ * of a batched run it renders the prompt from the episode memory (the prompt format) and
+ * tokenizes it; then, by the spec's action mode, either
+ * - `generate`: samples a response with the Policy service, decodes it and parses the
+ *   command (the format again, which also says whether the answer kept to the format and
+ *   what penalty it earns), or
+ * - `score`: scores every admissible command and samples one (@epo/policy Choice): the
+ *   answer always keeps to the format and every command is admissible.
+ * Every decision keeps what the update needs to re-evaluate it (token ids, or the
+ * candidates and the choice) and the rollout's per-token log-probabilities and entropies.
  */
 import { Random } from "@epo/core"
 import type { Runner } from "@epo/env"
 import type { Prompt } from "@epo/household"
-import type { PolicyShape } from "@epo/policy"
+import { Candidates, type Normalisation, type PolicyShape } from "@epo/policy"
 import { Data, Effect } from "effect"
 
 /** What the agent needs of a tokenizer (the @epo/policy tokenizer fits). */
@@ -26,14 +30,25 @@ export class AgentError extends Data.TaggedError("AgentError")<{ readonly reason
   }
 }
 
+/** What the policy did at a turn, as the update re-evaluates it. */
+export type Action =
+  /** Response token ids, ending with <eot> when the model stopped by itself: one "token" per id. */
+  | { readonly _tag: "Generated"; readonly response: Int32Array }
+  /** The candidate commands' token ids, their word counts and the index chosen: one "token", the choice. */
+  | { readonly _tag: "Chosen"; readonly candidates: ReadonlyArray<Int32Array>; readonly words: ReadonlyArray<number>; readonly choice: number }
+
+/** Entries of the [S, L] layout an action occupies: its response tokens, or 1 for a choice. */
+export const actionLength = (action: Action): number => (action._tag === "Generated" ? action.response.length : 1)
+
 export interface AgentDecision extends Runner.Decision {
   /** Prompt token ids (starting with <bos>; the oldest tokens dropped if it was too long). */
   readonly prompt: Int32Array
-  /** Response token ids, ending with <eot> when the model stopped by itself. */
-  readonly response: Int32Array
-  /** Rollout per-token log-probabilities and entropies (from logits / temperature). */
+  readonly action: Action
+  /** Rollout log-probabilities and entropies per entry of the action (from logits / temperature). */
   readonly logp: Float32Array
   readonly entropy: Float32Array
+  /** The critic's value per entry, when the policy computed it while acting (action scoring with a value head). */
+  readonly values?: Float32Array | undefined
   /** Whether the answer kept to the prompt format, and the reward penalty it earns. */
   readonly valid: boolean
   readonly penalty: number
@@ -44,6 +59,12 @@ export interface SamplingSettings {
   readonly topK?: number | undefined
   readonly topP?: number | undefined
   readonly maxNewTokens: number
+}
+
+/** How the policy acts (the spec's `policy.action` and `policy.normalisation`). */
+export interface ActionSettings {
+  readonly action: "generate" | "score"
+  readonly normalisation: Normalisation
 }
 
 /** Prompt ids for a text: <bos> + ids, keeping the newest tokens when longer than `budget`. */
@@ -89,7 +110,7 @@ export const batchPolicy =
         return {
           command: parsed.action,
           prompt: prompts[i],
-          response: g.tokens,
+          action: { _tag: "Generated", response: g.tokens },
           logp: g.logp,
           entropy: g.entropy,
           valid: parsed.valid,
@@ -97,3 +118,51 @@ export const batchPolicy =
         }
       })
     })
+
+/**
+ * A batch policy that scores the admissible commands of each live member and samples
+ * one. At turn t the rows draw from `Random.fold(key, t)` (the Policy folds in each row's
+ * index).
+ */
+export const choicePolicy =
+  (
+    policy: PolicyShape,
+    codec: TextCodec,
+    format: Prompt.PromptFormat,
+    sampling: SamplingSettings,
+    normalisation: Normalisation,
+    key: Random.Key
+  ): Runner.BatchPolicy<AgentDecision, AgentError> => {
+    const encoder = Candidates.encoder(codec)
+    return (views, turn) =>
+      Effect.gen(function* () {
+        const rows = yield* Effect.try({
+          try: () => views.map((v) => encoder.row(format.render(v.memory), v.memory.admissibleCommands, policy.config.context)),
+          catch: (e) => new AgentError({ reason: `cannot tokenize a prompt or command: ${String(e)}` })
+        })
+        const choices = yield* policy
+          .choose(rows, { temperature: sampling.temperature, topK: sampling.topK, normalisation, key: Random.fold(key, turn) })
+          .pipe(Effect.mapError((e) => new AgentError({ reason: String(e) })))
+        return choices.map((c, i): AgentDecision => ({
+          command: rows[i].commands[c.choice],
+          prompt: rows[i].prompt,
+          action: { _tag: "Chosen", candidates: rows[i].candidates, words: rows[i].words, choice: c.choice },
+          logp: Float32Array.of(c.logp),
+          entropy: Float32Array.of(c.entropy),
+          values: c.value === undefined ? undefined : Float32Array.of(c.value),
+          valid: true,
+          penalty: 0
+        }))
+      })
+  }
+
+/** The batch policy of an action mode. */
+export const agent = (
+  policy: PolicyShape,
+  codec: TextCodec,
+  format: Prompt.PromptFormat,
+  sampling: SamplingSettings,
+  acting: ActionSettings,
+  key: Random.Key
+): Runner.BatchPolicy<AgentDecision, AgentError> =>
+  acting.action === "score" ? choicePolicy(policy, codec, format, sampling, acting.normalisation, key) : batchPolicy(policy, codec, format, sampling, key)

@@ -1,10 +1,14 @@
 /**
- * The comparison table of runs (`epo compare`, and the summary of a report): one row per
- * run with its algorithm, progress, final and best evaluation success per split, and the
- * training reward and entropy over its last steps.
+ * The comparison tables (`epo compare`, and the summary of a report): one row per run
+ * with its algorithm, progress, final and best evaluation success per split, and the
+ * training reward and entropy over its last steps; and one row per method (runs sharing
+ * a spec name, seeds as replicates) with its success over seeds and 95% bootstrap
+ * intervals.
  */
+import * as Groups from "./Groups.js"
 import { formatNumber } from "./Plot.js"
 import * as Runs from "./Runs.js"
+import type * as Stats from "./Stats.js"
 
 export interface Table {
   readonly columns: ReadonlyArray<string>
@@ -62,6 +66,48 @@ export const table = (runs: ReadonlyArray<Runs.RunData>): Table => {
   })
   return { columns, rows }
 }
+
+/** An interval as "mean [low, high]" (just the mean for a single value), each number shown by `show`. */
+export const intervalText = (i: Stats.Interval | null | undefined, show: (x: number) => string): string =>
+  i === null || i === undefined ? "–" : i.n < 2 ? show(i.mean) : `${show(i.mean)} [${show(i.low)}, ${show(i.high)}]`
+
+/** A success rate in percent, with its interval: "45.3 [38.1, 52.0]". */
+export const percentInterval = (i: Stats.Interval | null | undefined): string => intervalText(i, (x) => (100 * x).toFixed(1))
+
+/** A difference of success rates in percentage points, with its interval: "+5.2 [-1.0, +11.3]". */
+export const pointsInterval = (i: Stats.Interval | null | undefined): string =>
+  intervalText(i, (x) => `${x > 0 ? "+" : ""}${(100 * x).toFixed(1)}`)
+
+/**
+ * One row per method for one evaluation split: its seeds, the base it is paired with,
+ * the success at the start (step 0) and at each run's last evaluation (mean over seeds
+ * [95% bootstrap interval], %), the per-seed gain of the last over the start, and the
+ * per-seed difference to the base's last evaluation (percentage points).
+ */
+export const methodTable = (runs: ReadonlyArray<Runs.RunData>, split: string): Table => {
+  const methods = Groups.byMethod(runs)
+  const names = methods.map((m) => m.name)
+  const columns = ["method", "seeds", "base", "final at step", "start %", "final %", "gain (pts)", "vs base (pts)"]
+  const rows = methods.map((method) => {
+    const baseName = Groups.baseOf(method.name, names)
+    const final = Groups.finalSuccess(method, methods.find((m) => m.name === baseName), split)
+    const steps = final?.steps ?? []
+    return [
+      method.name,
+      Groups.seedsOf(method).join(","),
+      baseName ?? "–",
+      steps.length === 0 ? "–" : steps.length === 1 ? String(steps[0]) : `${steps[0]}–${steps[steps.length - 1]}`,
+      percentInterval(Groups.successAtStep(method, undefined, split, 0)?.success),
+      percentInterval(final?.success),
+      pointsInterval(final?.gain),
+      pointsInterval(final?.vsBase)
+    ]
+  })
+  return { columns, rows }
+}
+
+/** Whether some method has several runs (then the per-method tables say more than the per-run one). */
+export const hasReplicates = (runs: ReadonlyArray<Runs.RunData>): boolean => Groups.byMethod(runs).some((m) => m.runs.length > 1)
 
 /** The table as aligned plain text. */
 export const text = (t: Table): string => {

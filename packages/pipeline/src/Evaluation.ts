@@ -9,7 +9,7 @@ import { Environment, Runner } from "@epo/env"
 import type { Prompt } from "@epo/household"
 import type { PolicyShape } from "@epo/policy"
 import { Effect } from "effect"
-import { type AgentDecision, batchPolicy, type TextCodec } from "./Agent.js"
+import { type AgentDecision, agent, type TextCodec } from "./Agent.js"
 import type { EvaluationRecord } from "./Records.js"
 import type { PipelineSpec } from "./Spec.js"
 
@@ -60,7 +60,7 @@ export const evaluate = (input: EvaluationInput) =>
       const result = yield* Runner.run(
         games,
         { groupSize: 1, maxTurns: spec.environment.maxTurns, maxSteps: spec.environment.maxTurns },
-        batchPolicy(input.policy, input.codec, input.format, sampling, Random.fold(input.key, s))
+        agent(input.policy, input.codec, input.format, sampling, spec.policy, Random.fold(input.key, s))
       )
       records.push(summarise(split, input.step, result, (performance.now() - started) / 1000))
     }

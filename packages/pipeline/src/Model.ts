@@ -1,13 +1,14 @@
 /**
  * The policy a run trains and its tokenizer, as Layers: a fresh transformer shaped by
- * `policy.model` over the household vocabulary (a value head when the algorithm trains a
- * critic), or the weights of `policy.checkpoint` with that checkpoint's configuration and
+ * `policy.model` over the environment's vocabulary (household's, or science's; a value
+ * head when the algorithm trains a critic), or the weights of `policy.checkpoint` with that checkpoint's configuration and
  * vocabulary. Initialisation draws from the run seed.
  */
 import { type ConfigError, TensorBackend } from "@epo/core"
-import { Checkpoint, type CheckpointError, HouseholdVocabulary, Params, Policy, PolicyConfig, PolicyService, type Safetensors, Tokenizer, type Vocabulary } from "@epo/policy"
+import { Checkpoint, type CheckpointError, Params, Policy, PolicyConfig, PolicyService, type Safetensors, Tokenizer, type Vocabulary } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Layer } from "effect"
+import * as Environments from "./Environments.js"
 import { keyOf } from "./RunKeys.js"
 import type { PipelineSpec } from "./Spec.js"
 
@@ -42,7 +43,7 @@ const loadCheckpoint = (dir: string) =>
   Checkpoint.load(dir, PolicyConfig, { vocabularySize: (c) => c.vocab, parameters: Params.specs })
 
 /**
- * The model configuration a spec's policy will have: `policy.model` (with the household
+ * The model configuration a spec's policy will have: `policy.model` (with the environment
  * vocabulary's size) for a fresh policy, or the stored configuration of `policy.checkpoint`,
  * whose `policy.model` is then unused. Loading checks the checkpoint as training would.
  */
@@ -50,7 +51,7 @@ export const effectiveConfig = (spec: PipelineSpec) =>
   Effect.gen(function* () {
     const from = spec.policy.checkpoint
     if (from === undefined) {
-      const tokenizer = yield* HouseholdVocabulary.tokenizer
+      const tokenizer = yield* Environments.info(spec.environment.name).tokenizer
       return { source: "policy.model" as const, config: freshConfig(spec, tokenizer.size) }
     }
     const stored = yield* loadCheckpoint(from)
@@ -61,7 +62,7 @@ export const effectiveConfig = (spec: PipelineSpec) =>
 export const layer = (spec: PipelineSpec): Layer.Layer<Policy | Codec, ConfigError | CheckpointError | Vocabulary.VocabularyError, TensorBackend> => {
   const from = spec.policy.checkpoint
   if (from === undefined) {
-    const codec = Layer.effect(Codec, HouseholdVocabulary.tokenizer)
+    const codec = Layer.effect(Codec, Environments.info(spec.environment.name).tokenizer)
     const policy = Layer.effect(
       Policy,
       Effect.gen(function* () {

@@ -3,6 +3,7 @@
  * the tokenizer, the value head from whether the algorithm trains a critic), or a
  * checkpoint to start from (its own configuration and vocabulary then apply).
  */
+import { Choice } from "@epo/policy"
 import { Effect, Schema } from "effect"
 import type { SpecIssue } from "./SpecError.js"
 
@@ -19,8 +20,19 @@ export const ModelSpec = Schema.Struct({
 })
 export type ModelSpec = typeof ModelSpec.Type
 
+export const actionModes = ["generate", "score"] as const
+export type ActionMode = (typeof actionModes)[number]
+
 export const PolicySpec = Schema.Struct({
   model: ModelSpec.pipe(Schema.withDecodingDefaultKey(Effect.succeed({}))),
+  /**
+   * How the policy acts: `generate` writes its answer token by token (the paper's mode);
+   * `score` scores every admissible command and samples one from the softmax over the
+   * scores (GLAM / TWOSOME; @epo/policy Choice).
+   */
+  action: Schema.Literals(actionModes).pipe(Schema.withDecodingDefaultKey(Effect.succeed("generate" as const))),
+  /** Score normalisation of the `score` mode: by tokens, by words (TWOSOME), or none. */
+  normalisation: Schema.Literals(Choice.normalisations).pipe(Schema.withDecodingDefaultKey(Effect.succeed("token" as const))),
   /** A checkpoint directory (a run's checkpoints/<name>) to start from instead of a fresh model. */
   checkpoint: Schema.optionalKey(Schema.NonEmptyString)
 })

@@ -12,6 +12,9 @@
  * cloned with; the paper's verl-agent prompt (`--set environment.prompt=verl-agent`)
  * needs a policy trained on it.
  *
+ * The science presets (`science-ppo`, `science-ppo+epo`, `science-grpo`,
+ * `science-grpo+epo`) train on @epo/science with EPO's ScienceWorld settings; see below.
+ *
  * Presets are stored in the JSON form and hold only what differs from the spec's
  * defaults, so `--set objective.preset=ppo` and similar overrides compose.
  */
@@ -19,8 +22,8 @@ import { Pretrained } from "@epo/policy"
 import type { PipelineSpecInput } from "./Spec.js"
 
 /** Every household preset starts from the shipped behaviour-cloned policy (@epo/policy Pretrained). */
-const startingPolicy = { checkpoint: Pretrained.household } as const
-const householdPrompt = { prompt: "compact", historyLength: Pretrained.householdHistoryLength } as const
+const startingPolicy = { checkpoint: Pretrained.householdGenerate } as const
+const householdPrompt = { prompt: Pretrained.householdGeneratePrompt.format, historyLength: Pretrained.householdGeneratePrompt.historyLength } as const
 
 const paperSetup = {
   totalSteps: 150,
@@ -34,6 +37,41 @@ const paperSetup = {
 const kl = { estimator: "low_var_kl", coefficient: 0.01 } as const
 const critic = { coefficient: 0.5, clip: 0.5 } as const
 const ppoAdvantage = { estimator: "gae", gamma: 1, lambda: 1 } as const
+
+/*
+ * Science (ScienceWorld, @epo/science): EPO's settings for it (30 turns, 16 groups of 8,
+ * 150 steps, EPO's alpha 0.05) with a fresh policy over the science vocabulary,
+ * warm-started from the gold agent's demonstrations on training games (behaviour cloning
+ * of the expert's commands with the compact prompt), and evaluation on the first 128
+ * games of the IID (dev) and OOD (test) sets, which cover every task.
+ */
+const scienceSetup = {
+  totalSteps: 150,
+  environment: { name: "science", split: "train", maxTurns: 30, prompt: "compact", historyLength: 4 },
+  rollout: { groups: 16, groupSize: 8, maxNewTokens: 24 },
+  warmStart: { episodes: 500, split: "train", epochs: 3, learningRate: 1e-3, batchSize: 32 },
+  optimizer: { learningRate: 1e-4, schedule: "cosine", warmupRatio: 0.1, minRatio: 0.2 },
+  evaluation: { every: 10, splits: ["eval_in_distribution", "eval_out_of_distribution"], games: 128 }
+} as const satisfies PipelineSpecInput
+
+const scienceAlpha = 0.05
+
+export const sciencePresets = {
+  "science-ppo": { ...scienceSetup, name: "science-ppo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
+  "science-ppo+epo": {
+    ...scienceSetup,
+    name: "science-ppo+epo",
+    algorithm: { advantage: ppoAdvantage },
+    objective: { preset: "epo", kl, value: critic, alpha: scienceAlpha }
+  },
+  "science-grpo": { ...scienceSetup, name: "science-grpo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
+  "science-grpo+epo": {
+    ...scienceSetup,
+    name: "science-grpo+epo",
+    algorithm: { advantage: { estimator: "grpo" } },
+    objective: { preset: "epo", kl, alpha: scienceAlpha }
+  }
+} as const satisfies Record<string, PipelineSpecInput>
 
 export const presets = {
   default: {
@@ -58,7 +96,8 @@ export const presets = {
     name: "grpo+epo-released",
     algorithm: { advantage: { estimator: "grpo" } },
     objective: { preset: "epo-released", kl, maxTurns: 50 }
-  }
+  },
+  ...sciencePresets
 } as const satisfies Record<string, PipelineSpecInput>
 
 export type PresetName = keyof typeof presets

@@ -6,12 +6,15 @@
  * (verl-agent's invalid-action penalty).
  */
 import type { Runner } from "@epo/env"
-import type { AgentDecision } from "./Agent.js"
+import { type Action, actionLength, type AgentDecision } from "./Agent.js"
 
 export interface Rows {
   readonly size: number
   readonly prompt: ReadonlyArray<Int32Array>
-  readonly response: ReadonlyArray<Int32Array>
+  /** What the policy did (a response, or a choice among candidates). */
+  readonly action: ReadonlyArray<Action>
+  /** Entries of the [S, L] layout each row occupies (response tokens, or 1 for a choice). */
+  readonly length: Int32Array
   readonly trajectory: Int32Array
   readonly turn: Int32Array
   readonly group: Int32Array
@@ -25,6 +28,10 @@ export interface Rows {
   readonly admissible: Uint8Array
   /** Rollout token entropies of each row's response. */
   readonly entropy: ReadonlyArray<Float32Array>
+  /** Rollout log-probabilities of each row's entries. */
+  readonly logp: ReadonlyArray<Float32Array>
+  /** Rollout critic values of each row's entries, when every decision recorded them. */
+  readonly values?: ReadonlyArray<Float32Array> | undefined
 }
 
 export interface TrajectorySummary {
@@ -42,7 +49,7 @@ export interface RewardShaping {
 
 export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: RewardShaping): { readonly rows: Rows; readonly trajectories: ReadonlyArray<TrajectorySummary> } => {
   const prompt: Array<Int32Array> = []
-  const response: Array<Int32Array> = []
+  const action: Array<Action> = []
   const trajectory: Array<number> = []
   const turn: Array<number> = []
   const group: Array<number> = []
@@ -51,6 +58,8 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
   const valid: Array<number> = []
   const admissible: Array<number> = []
   const entropy: Array<Float32Array> = []
+  const logp: Array<Float32Array> = []
+  const values: Array<Float32Array | undefined> = []
   const trajectories: Array<TrajectorySummary> = []
   for (const g of result.groups) {
     for (const m of g.members) {
@@ -61,7 +70,7 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
         const r = t.reward * shaping.scale - t.decision.penalty
         total += r
         prompt.push(t.decision.prompt)
-        response.push(t.decision.response)
+        action.push(t.decision.action)
         trajectory.push(id)
         turn.push(t.turn)
         group.push(g.group)
@@ -70,6 +79,8 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
         valid.push(t.decision.valid ? 1 : 0)
         admissible.push(t.valid ? 1 : 0)
         entropy.push(t.decision.entropy)
+        logp.push(t.decision.logp)
+        values.push(t.decision.values)
       }
       trajectories.push({ group: g.group, taskType: m.taskType, won: m.won, turns: m.turns.length, reward: total })
     }
@@ -78,7 +89,8 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
     rows: {
       size: prompt.length,
       prompt,
-      response,
+      action,
+      length: Int32Array.from(action, actionLength),
       trajectory: Int32Array.from(trajectory),
       turn: Int32Array.from(turn),
       group: Int32Array.from(group),
@@ -86,7 +98,9 @@ export const fromRun = (result: Runner.RunResult<AgentDecision>, shaping: Reward
       anchors,
       valid: Uint8Array.from(valid),
       admissible: Uint8Array.from(admissible),
-      entropy
+      entropy,
+      logp,
+      values: values.every((v) => v !== undefined) ? (values as Array<Float32Array>) : undefined
     },
     trajectories
   }

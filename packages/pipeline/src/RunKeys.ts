@@ -12,6 +12,10 @@ export type StreamName = keyof typeof streams
 
 export const keyOf = (spec: PipelineSpec, stream: StreamName): Random.Key => Random.fold(Random.key(spec.seed), streams[stream])
 
+/** The evaluation's key: from `evaluation.seed` when the spec pins one, else from the run seed. */
+export const evaluationKey = (spec: PipelineSpec): Random.Key =>
+  spec.evaluation.seed === undefined ? keyOf(spec, "evaluation") : Random.fold(Random.key(spec.evaluation.seed), streams.evaluation)
+
 /** The key of `stream` at update step `step`. */
 export const stepKey = (spec: PipelineSpec, stream: StreamName, step: number): Random.Key => Random.fold(keyOf(spec, stream), step)
 

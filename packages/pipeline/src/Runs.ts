@@ -63,33 +63,39 @@ export const metricKeysOf = (runs: ReadonlyArray<RunData>): Array<string> =>
 
 const mean = (xs: ReadonlyArray<number>): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length)
 
-/**
- * Entropy by training phase: phase 1 is the steps before K/2 (EPO's beta_k is large there),
- * phase 2 the rest. Per phase: the mean over its steps of the batch entropy mean, and the
- * mean of its across-turn variance, and per turn index the mean entropy.
- */
-export const entropyByPhase = (run: RunData) => {
+/** The metrics of each training phase: phase 1 is the steps before K/2 (EPO's beta_k is large there), phase 2 the rest. */
+export const phases = (run: RunData): ReadonlyArray<{ readonly phase: 1 | 2; readonly records: ReadonlyArray<MetricsRecord> }> => {
   const half = Math.floor(run.manifest.totalSteps / 2)
-  const phases = [
+  return [
     { phase: 1, records: run.metrics.filter((r) => r.step < half) },
     { phase: 2, records: run.metrics.filter((r) => r.step >= half) }
   ]
-  return phases.map(({ phase, records }) => {
+}
+
+/** The mean of metric `key` over some records (null where none has it). */
+export const meanOf = (records: ReadonlyArray<MetricsRecord>, key: string): number | null =>
+  mean(records.flatMap((r) => (typeof r.values[key] === "number" ? [r.values[key] as number] : [])))
+
+/**
+ * Entropy by training phase (`phases`). Per phase: the mean over its steps of the batch
+ * entropy mean, and the mean of its across-turn variance, and per turn index the mean
+ * entropy.
+ */
+export const entropyByPhase = (run: RunData) =>
+  phases(run).map(({ phase, records }) => {
     const turns = Math.max(0, ...records.map((r) => r.turns.entropyMean.length))
     const byTurn = Array.from({ length: turns }, (_, t) =>
       mean(records.flatMap((r) => (typeof r.turns.entropyMean[t] === "number" ? [r.turns.entropyMean[t] as number] : [])))
     )
-    const pick = (key: string) => records.flatMap((r) => (typeof r.values[key] === "number" ? [r.values[key] as number] : []))
     return {
       phase,
       steps: records.length,
-      entropyMean: mean(pick("entropy/mean")),
-      entropyVariance: mean(pick("entropy/variance")),
-      turnVariance: mean(pick("entropy/turnVariance")),
+      entropyMean: meanOf(records, "entropy/mean"),
+      entropyVariance: meanOf(records, "entropy/variance"),
+      turnVariance: meanOf(records, "entropy/turnVariance"),
       byTurn
     }
   })
-}
 
 /** Seconds of training recorded in the metrics (sum of each step's total). */
 export const trainingSeconds = (run: RunData): number => run.metrics.reduce((s, r) => s + (r.timings.total ?? 0), 0)

@@ -27,13 +27,13 @@ export type BackendName = (typeof backendNames)[number]
 
 /** The environment, its training split, and how prompts are rendered from episode memory. */
 export const EnvironmentSpec = Schema.Struct({
-  /** A name of the environment registry (Environments.ts): "household" or "corridor". */
+  /** A name of the environment registry (Environments.ts): "household", "corridor" or "science". */
   name: withDefault(Schema.Literals(Environments.names), "household"),
   /** The split training games are drawn from. */
   split: withDefault(Schema.NonEmptyString, "train"),
   /** Policy turns per episode at most (paper: 50 on ALFWorld). */
   maxTurns: int(1, 50),
-  /** Prompt format of @epo/household's registry ("verl-agent", "compact"). */
+  /** Prompt format of the environment's registry ("verl-agent", "compact"; household also "notebook"). */
   prompt: withDefault(Schema.NonEmptyString, "verl-agent"),
   /** The history window: past (observation, action) pairs in verl-agent prompts (history_length), past commands in compact ones. */
   historyLength: int(0, 2)
@@ -63,7 +63,9 @@ export const WarmStartSpec = Schema.Struct({
   expert: withDefault(Schema.Literals(Environments.expertNames), "explorer"),
   epochs: int(1, 1),
   learningRate: positive(1e-3),
-  batchSize: int(1, 32)
+  batchSize: int(1, 32),
+  /** DAgger rounds after cloning: the policy plays `games` fresh training games, the expert labels every state, `epochs` more epochs on all rows. */
+  dagger: withDefault(Schema.Struct({ rounds: int(0, 0), games: int(1, 100), epochs: int(1, 1) }), {})
 })
 
 /** The algorithm: how advantages are estimated (a name of @epo/objective's registry). */
@@ -121,7 +123,14 @@ export const EvaluationSpec = Schema.Struct({
   /** Games per split at most, taken in order from the split's fixed evaluation set; 0: all. */
   games: int(0, 0),
   /** Which split's success rate chooses the "best" checkpoint (default: the first). */
-  bestBy: Schema.optionalKey(Schema.NonEmptyString)
+  bestBy: Schema.optionalKey(Schema.NonEmptyString),
+  /**
+   * Seeds the evaluation's sampling keys instead of the run seed: runs of every seed and
+   * method then play the same games with the same keys (a paired design).
+   */
+  seed: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
+  /** Evaluate the starting policy before the first update (with `every` > 0). */
+  atStart: withDefault(Schema.Boolean, true)
 })
 
 export const CheckpointSpec = Schema.Struct({
@@ -207,7 +216,7 @@ export const crossFieldIssues = (spec: PipelineSpec): ReadonlyArray<SpecIssue> =
   )
   if (spec.evaluation.bestBy !== undefined)
     check(spec.evaluation.splits.includes(spec.evaluation.bestBy), "evaluation.bestBy", `must be one of evaluation.splits (${spec.evaluation.splits.join(", ")}), got "${spec.evaluation.bestBy}"`)
-  check(Environments.promptFormats.includes(spec.environment.prompt), "environment.prompt", `unknown prompt format "${spec.environment.prompt}" (known: ${Environments.promptFormats.join(", ")})`)
+  check(env.promptFormats.includes(spec.environment.prompt), "environment.prompt", `unknown prompt format "${spec.environment.prompt}" of ${env.name} (known: ${env.promptFormats.join(", ")})`)
   const estimator = spec.algorithm.advantage.estimator
   if (estimator === "gae")
     check(spec.objective.value !== undefined, "objective.value", `the "gae" advantage estimator needs a critic: set objective.value (e.g. {"coefficient": 0.5, "clip": 0.5})`)

@@ -13,7 +13,7 @@ import { EntropyHistory, type KlController } from "@epo/objective"
 import type { Prompt } from "@epo/household"
 import type { AdamW, PolicyShape } from "@epo/policy"
 import { Effect } from "effect"
-import { batchPolicy, type TextCodec } from "./Agent.js"
+import { agent, type TextCodec } from "./Agent.js"
 import type { OptimiserShape } from "./Optimiser.js"
 import type { MetricsRecord } from "./Records.js"
 import * as Rows from "./Rows.js"
@@ -62,14 +62,15 @@ export const run = (input: StepInput) =>
       gamesOf(spec, k),
       // The environment's step limit is the turn limit, so every episode ends with `done`.
       { groupSize: spec.rollout.groupSize, maxTurns: spec.environment.maxTurns, maxSteps: spec.environment.maxTurns },
-      batchPolicy(policy, input.codec, input.format, spec.rollout, stepKey(spec, "rollout", k))
+      agent(policy, input.codec, input.format, spec.rollout, spec.policy, stepKey(spec, "rollout", k))
     )
     const { rows, trajectories } = Rows.fromRun(result, spec.rewards)
     const rollout = seconds(started)
 
     const preparing = performance.now()
-    const old = yield* Update.pass(policy, rows, spec.rollout.temperature, spec.update.miniBatchSize)
-    const reference = input.reference === undefined ? undefined : yield* Update.pass(input.reference, rows, spec.rollout.temperature, spec.update.miniBatchSize)
+    const scoring = Update.scoringOf(spec)
+    const old = Update.recorded(rows, spec.objective.value !== undefined) ?? (yield* Update.pass(policy, rows, scoring, spec.update.miniBatchSize))
+    const reference = input.reference === undefined ? undefined : yield* Update.pass(input.reference, rows, scoring, spec.update.miniBatchSize)
     const { advantages, returns } = yield* Update.advantages(spec, rows, old)
     const prepare = seconds(preparing)
 
@@ -109,7 +110,7 @@ export const run = (input: StepInput) =>
       "invalid/format": 1 - mean(rows.valid),
       "invalid/command": 1 - mean(rows.admissible),
       "batch/rows": rows.size,
-      "batch/tokens": rows.response.reduce((s, r) => s + r.length, 0),
+      "batch/tokens": rows.length.reduce((s, n) => s + n, 0),
       "advantage/mean": mean(advantages),
       "entropy/mean": finite(stats.mean),
       "entropy/variance": finite(stats.variance),

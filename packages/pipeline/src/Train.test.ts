@@ -10,7 +10,7 @@ import type { MetricsRecord } from "./Records.js"
 import * as Runs from "./Runs.js"
 import * as RunStore from "./RunStore.js"
 import * as Spec from "./Spec.js"
-import { grpoEpo, ppoCritic } from "./testing/TinySpecs.js"
+import { grpoEpo, ppoCritic, scoring } from "./testing/TinySpecs.js"
 import * as Train from "./Train.js"
 import * as TrainingObjective from "./TrainingObjective.js"
 import { Term, Terms } from "@epo/objective"
@@ -86,37 +86,78 @@ describe("training loop", () => {
     })
   )
 
-  it.effect("same spec and seed on cpu: bitwise identical metrics and evaluations", () =>
+  it.effect("action scoring: every command admissible, one entry per turn with the choice's entropy, a critic on the prompt", () =>
+    Effect.gen(function* () {
+      const dir = tmp()
+      yield* runTo(scoring(ppoCritic), dir)
+      const run = yield* Runs.load(dir)
+      for (const m of run.metrics) {
+        expect(m.values["invalid/command"]).toBe(0)
+        expect(m.values["invalid/format"]).toBe(0)
+        expect(m.values["batch/tokens"]).toBe(m.values["batch/rows"])
+        // The entropy of a choice among at most 4 corridor commands.
+        expect(m.values["entropy/mean"]).toBeGreaterThan(0)
+        expect(m.values["entropy/mean"]).toBeLessThanOrEqual(Math.log(4) + 1e-6)
+      }
+      expect(typeof run.metrics.at(-1)!.values["objective/value_loss"]).toBe("number")
+      expect(run.spec.policy).toMatchObject({ action: "score", normalisation: "token" })
+    })
+  )
+
+  it.effect.each([
+    ["generate", grpoEpo],
+    ["score", scoring(grpoEpo)]
+  ] as const)("same spec and seed on cpu (%s): bitwise identical metrics and evaluations", ([, input]) =>
     Effect.gen(function* () {
       const [a, b] = [tmp(), tmp()]
-      yield* runTo(grpoEpo, a)
-      yield* runTo(grpoEpo, b)
+      yield* runTo(input, a)
+      yield* runTo(input, b)
       const [ra, rb] = [yield* Runs.load(a), yield* Runs.load(b)]
       expect(rb.metrics.map(deterministicPart)).toEqual(ra.metrics.map(deterministicPart))
       expect(rb.evaluations.map((e) => ({ ...e, seconds: 0 }))).toEqual(ra.evaluations.map((e) => ({ ...e, seconds: 0 })))
       const other = tmp()
-      yield* runTo({ ...grpoEpo, seed: 8, totalSteps: 1 }, other)
+      yield* runTo({ ...input, seed: 8, totalSteps: 1 }, other)
       expect(deterministicPart((yield* Runs.load(other)).metrics[0])).not.toEqual(deterministicPart(ra.metrics[0]))
     })
   )
 
-  it.effect("an interrupted run resumed from its checkpoint ends with the uninterrupted run's metrics", () =>
+  it.effect.each([
+    ["generate", grpoEpo],
+    ["score", scoring(grpoEpo)]
+  ] as const)("an interrupted run resumed from its checkpoint ends with the uninterrupted run's metrics (%s)", ([, input]) =>
     Effect.gen(function* () {
       const whole = tmp()
-      yield* runTo(grpoEpo, whole)
+      yield* runTo(input, whole)
       const parts = tmp()
       let steps = 0
-      const stopped = yield* runTo(grpoEpo, parts, { shouldStop: () => steps >= 3, onEvent: (e) => void (e._tag === "Step" && steps++) })
+      const stopped = yield* runTo(input, parts, { shouldStop: () => steps >= 3, onEvent: (e) => void (e._tag === "Step" && steps++) })
       expect(stopped).toMatchObject({ status: "interrupted", completedSteps: 3 })
       expect((yield* RunStore.make(parts).readManifest).status).toBe("interrupted")
       // A crash after the checkpoint left a stray metrics line: resume must drop it.
       fs.appendFileSync(path.join(parts, "metrics.jsonl"), fs.readFileSync(path.join(parts, "metrics.jsonl"), "utf8").split("\n")[0].replace('"step":0', '"step":3') + "\n")
       const spec = yield* Spec.decode(yield* RunStore.make(parts).readSpecJson)
+      expect(spec.policy.action).toBe("action" in input.policy ? input.policy.action : "generate")
       const resumed = yield* Train.run({ spec, dir: parts, resume: true })
       expect(resumed).toMatchObject({ status: "completed", completedSteps: 4 })
       const [a, b] = [yield* Runs.load(whole), yield* Runs.load(parts)]
       expect(b.metrics.map(deterministicPart)).toEqual(a.metrics.map(deterministicPart))
       expect(b.evaluations.map((e) => ({ ...e, seconds: 0 }))).toEqual(a.evaluations.map((e) => ({ ...e, seconds: 0 })))
+    })
+  )
+
+  it.effect("a pinned evaluation seed pairs runs of different seeds; atStart false skips the step-0 evaluation", () =>
+    Effect.gen(function* () {
+      const paired = { ...grpoEpo, totalSteps: 1, evaluation: { ...grpoEpo.evaluation, seed: 5 } }
+      const [a, b, c] = [tmp(), tmp(), tmp()]
+      yield* runTo({ ...paired, seed: 1 }, a)
+      yield* runTo({ ...paired, seed: 2 }, b)
+      yield* runTo({ ...paired, seed: 1, evaluation: { ...paired.evaluation, atStart: false } }, c)
+      const [ra, rb, rc] = [yield* Runs.load(a), yield* Runs.load(b), yield* Runs.load(c)]
+      const start = (r: Runs.RunData) => r.evaluations.filter((e) => e.step === 0).map((e) => ({ ...e, seconds: 0 }))
+      expect(start(ra).length).toBe(1)
+      expect(start(rb)).toEqual(start(ra))
+      expect(rc.evaluations.map((e) => e.step)).toEqual([1])
+      expect(rc.evaluations[0]).toEqual({ ...ra.evaluations[1], seconds: rc.evaluations[0].seconds })
     })
   )
 

@@ -31,7 +31,7 @@ import * as Spec from "./Spec.js"
 import { TrainingObjective, fromConfig } from "./TrainingObjective.js"
 import * as Trainer from "./TrainerState.js"
 import * as Step from "./Step.js"
-import { keyOf } from "./RunKeys.js"
+import { evaluationKey, keyOf } from "./RunKeys.js"
 
 export class TrainError extends Data.TaggedError("TrainError")<{ readonly reason: string }> {
   override toString(): string {
@@ -133,7 +133,7 @@ export const train = (options: TrainOptions) =>
 
     const evaluate = (completed: number) =>
       Effect.gen(function* () {
-        const records = yield* Evaluation.evaluate({ spec, policy, codec, format, step: completed, key: keyOf(spec, "evaluation") })
+        const records = yield* Evaluation.evaluate({ spec, policy, codec, format, step: completed, key: evaluationKey(spec) })
         yield* store.appendEvaluations(records)
         emit({ _tag: "Evaluated", records })
         const bestBy = spec.evaluation.bestBy ?? spec.evaluation.splits[0]
@@ -175,6 +175,9 @@ export const train = (options: TrainOptions) =>
           {
             demonstrations: { split: spec.warmStart.split, games: spec.warmStart.episodes, response: responseStyle(spec.environment.prompt) },
             training: { epochs: spec.warmStart.epochs, learningRate: spec.warmStart.learningRate, batchSize: spec.warmStart.batchSize },
+            action: spec.policy.action,
+            normalisation: spec.policy.normalisation,
+            dagger: { ...spec.warmStart.dagger, temperature: spec.rollout.temperature },
             // The pipeline evaluates on its own (step 0); the warm start's evaluation is skipped.
             evaluation: { split: spec.evaluation.splits[0] ?? spec.environment.split, games: 0 },
             maxTurns: spec.environment.maxTurns,
@@ -213,7 +216,7 @@ export const train = (options: TrainOptions) =>
 
     emit({ _tag: "Started", dir: store.dir, completed: trainer.completedSteps, total: K, backend: backend.name, backendReason: backend.reason, resumed })
     if (!resumed) {
-      const score = spec.evaluation.every > 0 ? yield* evaluate(0) : undefined
+      const score = spec.evaluation.every > 0 && spec.evaluation.atStart ? yield* evaluate(0) : undefined
       yield* checkpoint(0, score)
     }
 

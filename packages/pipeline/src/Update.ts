@@ -12,7 +12,7 @@
  */
 import { Random } from "@epo/core"
 import { Term, type TokenBatch } from "@epo/objective"
-import type { AdamW, PolicyShape } from "@epo/policy"
+import type { AdamW, Evaluation, Normalisation, PolicyShape } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Data, Effect } from "effect"
 import { batchFromTrajectories, estimateAdvantages } from "./Advantages.js"
@@ -42,22 +42,43 @@ const chunks = (indices: ReadonlyArray<number>, size: number): Array<Array<numbe
 const guard = <A>(f: () => A): Effect.Effect<A, UpdateError> =>
   Effect.try({ try: f, catch: (e) => new UpdateError({ reason: e instanceof Error ? e.message : String(e) }) })
 
+/** How rows are scored: the sampling temperature, and the normalisation of chosen actions. */
+export interface Scoring {
+  readonly temperature: number
+  readonly normalisation: Normalisation
+}
+
+/**
+ * The policy's pass over rows `sub` in the [S, L] layout (differentiable; call inside
+ * tf.tidy or a gradient function): generated responses token by token, choices as one
+ * entry each. A run's rows all come from one action mode.
+ */
+export const evaluateRows = (policy: PolicyShape, rows: Rows, sub: ReadonlyArray<number>, scoring: Scoring): Evaluation => {
+  const chosen = sub.flatMap((i) => {
+    const a = rows.action[i]
+    return a._tag === "Chosen" ? [{ prompt: rows.prompt[i], candidates: a.candidates, words: a.words, choice: a.choice }] : []
+  })
+  if (chosen.length === sub.length) return policy.evaluateChoices(chosen, scoring)
+  if (chosen.length > 0) throw new Error("a batch mixes generated and chosen actions")
+  return policy.evaluate(
+    sub.map((i) => ({ prompt: rows.prompt[i], response: (rows.action[i] as { readonly response: Int32Array }).response })),
+    { temperature: scoring.temperature }
+  )
+}
+
 /** A no-gradient pass of `policy` over all rows, in mini-batches of `size`. */
-export const pass = (policy: PolicyShape, rows: Rows, temperature: number, size: number): Effect.Effect<Pass, UpdateError> =>
+export const pass = (policy: PolicyShape, rows: Rows, scoring: Scoring, size: number): Effect.Effect<Pass, UpdateError> =>
   guard(() => {
     const logp: Array<Float32Array> = []
     const entropy: Array<Float32Array> = []
     const values: Array<Float32Array> = []
     for (const chunk of chunks(Array.from({ length: rows.size }, (_, i) => i), size)) {
       const [lp, en, va] = tf.tidy(() => {
-        const ev = policy.evaluate(
-          chunk.map((i) => ({ prompt: rows.prompt[i], response: rows.response[i] })),
-          { temperature }
-        )
+        const ev = evaluateRows(policy, rows, chunk, scoring)
         return [ev.logp.arraySync(), ev.entropy.arraySync(), ev.values?.arraySync()] as const
       })
       chunk.forEach((i, s) => {
-        const n = rows.response[i].length
+        const n = rows.length[i]
         logp.push(Float32Array.from(lp[s].slice(0, n)))
         entropy.push(Float32Array.from(en[s].slice(0, n)))
         if (va !== undefined) values.push(Float32Array.from(va[s].slice(0, n)))
@@ -65,6 +86,18 @@ export const pass = (policy: PolicyShape, rows: Rows, temperature: number, size:
     }
     return { logp, entropy, values: values.length > 0 ? values : undefined }
   })
+
+/**
+ * The behaviour policy's statistics as recorded while acting, when they are exactly what
+ * a pass would recompute: chosen actions are scored by the same forward pass that the
+ * update runs, so their recorded log-probabilities, entropies (and values, with a critic)
+ * serve as the old pass. Generated responses are recomputed (`pass`), as verl does,
+ * since cached generation and the evaluation pass may round differently.
+ */
+export const recorded = (rows: Rows, critic: boolean): Pass | undefined =>
+  rows.action.every((a) => a._tag === "Chosen") && (!critic || rows.values !== undefined)
+    ? { logp: rows.logp, entropy: rows.entropy, values: critic ? rows.values : undefined }
+    : undefined
 
 /** One advantage and return per row, from the estimator the spec names. */
 export const advantages = (
@@ -85,7 +118,7 @@ export const advantages = (
     group: rows.group[idx[0]],
     rewards: idx.map((i) => rows.rewards[i]),
     anchors: idx.map((i) => rows.anchors[i]),
-    tokenCounts: idx.map((i) => rows.response[i].length),
+    tokenCounts: idx.map((i) => rows.length[i]),
     ...(old.values === undefined ? {} : { values: idx.map((i) => old.values![i][0]) })
   }))
   return estimateAdvantages(batchFromTrajectories(records), spec.algorithm.advantage as { estimator: string } & Record<string, unknown>).pipe(
@@ -113,6 +146,9 @@ const padded = (sub: ReadonlyArray<number>, length: number, value: (row: number,
   })
   return tf.tensor2d(out, [sub.length, length])
 }
+
+/** The spec's scoring of rows: the rollout temperature and the policy's normalisation. */
+export const scoringOf = (spec: PipelineSpec): Scoring => ({ temperature: spec.rollout.temperature, normalisation: spec.policy.normalisation })
 
 export interface UpdateInput {
   readonly spec: PipelineSpec
@@ -160,14 +196,11 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
           return id
         })
         const turn = Int32Array.from(sub, (i) => rows.turn[i])
-        const length = Math.max(...sub.map((i) => rows.response[i].length))
+        const length = Math.max(...sub.map((i) => rows.length[i]))
         const batchOf = (): TokenBatch => {
-          const ev = policy.evaluate(
-            sub.map((i) => ({ prompt: rows.prompt[i], response: rows.response[i] })),
-            { temperature: spec.rollout.temperature }
-          )
+          const ev = evaluateRows(policy, rows, sub, scoringOf(spec))
           const token = (arrays: ReadonlyArray<Float32Array>) => (row: number, i: number) => (i < arrays[row].length ? arrays[row][i] : 0)
-          const perRow = (xs: Float64Array) => (row: number, i: number) => (i < rows.response[row].length ? xs[row] : 0)
+          const perRow = (xs: Float64Array) => (row: number, i: number) => (i < rows.length[row] ? xs[row] : 0)
           return {
             logp: ev.logp,
             entropy: ev.entropy,

@@ -5,6 +5,7 @@
  */
 import { type ConfigError, type Random, TensorBackend } from "@epo/core"
 import { Context, Effect, Layer, type Scope } from "effect"
+import { type ChoiceOptions, type Choice, choose, type ChooseOptions, type ChoiceRow, type ChosenRow, evaluateChoices } from "./Choice.js"
 import * as Config from "./Config.js"
 import { type Evaluation, type EvaluateOptions, evaluate, type PolicyInputError, type Row } from "./Evaluate.js"
 import { generate, type GenerateOptions, type Generation } from "./Generate.js"
@@ -25,6 +26,13 @@ export interface PolicyShape {
    * on rows `Evaluate.checkRows` rejects.
    */
   readonly evaluate: (rows: ReadonlyArray<Row>, options: EvaluateOptions) => Evaluation
+  /** Action scoring (Choice.ts): one candidate drawn per row from the softmax over their scores. */
+  readonly choose: (rows: ReadonlyArray<ChoiceRow>, options: ChooseOptions) => Effect.Effect<Array<Choice>, PolicyInputError>
+  /**
+   * The differentiable pass over taken choices, [S, 1]: log π(a | s), H(s) (and values);
+   * synchronous, throws PolicyInputError like `evaluate`.
+   */
+  readonly evaluateChoices: (rows: ReadonlyArray<ChosenRow>, options: ChoiceOptions) => Evaluation
 }
 
 export class Policy extends Context.Service<Policy, PolicyShape>()("@epo/policy/Policy") {}
@@ -34,7 +42,9 @@ export const fromVariables = (config: Config.PolicyConfig, variables: Params.Var
   config,
   variables,
   generate: (prompts, options) => generate(variables, config, prompts, options),
-  evaluate: (rows, options) => evaluate(variables, config, rows, options)
+  evaluate: (rows, options) => evaluate(variables, config, rows, options),
+  choose: (rows, options) => choose(variables, config, rows, options),
+  evaluateChoices: (rows, options) => evaluateChoices(variables, config, rows, options)
 })
 
 /**

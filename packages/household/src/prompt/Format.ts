@@ -6,6 +6,7 @@ import { ConfigError } from "@epo/core"
 import type { EpisodeMemory } from "@epo/env"
 import { Effect } from "effect"
 import * as Compact from "./Compact.js"
+import * as Notebook from "./Notebook.js"
 import type { ParsedResponse } from "./Parsed.js"
 import * as VerlAgent from "./VerlAgent.js"
 
@@ -18,7 +19,7 @@ export interface PromptFormat {
 export interface FormatOptions {
   /** verl-agent: past (observation, action) pairs shown (default 2). */
   readonly historyLength?: number
-  /** compact: last commands shown (default 0). */
+  /** compact: last commands shown (default 0); notebook: likewise (default 3). */
   readonly recentActions?: number
   /** Penalty reported for an invalid answer (default 0.1). */
   readonly penalty?: number
@@ -34,6 +35,11 @@ export const formats = {
     name: "compact",
     render: (memory) => Compact.render(memory, o),
     parse: (response) => Compact.parse(response, o)
+  }),
+  notebook: (o: FormatOptions): PromptFormat => ({
+    name: "notebook",
+    render: (memory) => Notebook.render(memory, o),
+    parse: (response) => Notebook.parse(response, o)
   })
 } as const
 

@@ -12,7 +12,7 @@ import { formatNumber } from "../Plot.js"
 import * as Presets from "../Presets.js"
 import * as Report from "../Report.js"
 import * as Resolve from "../Resolve.js"
-import { keyOf } from "../RunKeys.js"
+import { evaluationKey } from "../RunKeys.js"
 import * as Runs from "../Runs.js"
 import * as RunStore from "../RunStore.js"
 import * as Spec from "../Spec.js"
@@ -190,7 +190,7 @@ export const evaluate = (args: Parsed) =>
       const codec = yield* Codec
       const format = yield* Environments.promptFormat(spec)
       process.stderr.write(`epo eval: ${checkpoint} on ${spec.evaluation.splits.join(", ")}\n`)
-      return yield* Evaluation.evaluate({ spec, policy, codec, format, step: 0, key: keyOf(spec, "evaluation") })
+      return yield* Evaluation.evaluate({ spec, policy, codec, format, step: 0, key: evaluationKey(spec) })
     }).pipe(Effect.provide(services), Effect.scoped)
     const table: Compare.Table = {
       columns: ["split", "episodes", "success", "mean turns", "by task type"],
@@ -229,4 +229,7 @@ export const compare = (args: Parsed) =>
     process.stdout.write(
       (args.flags.has("json") ? JSON.stringify(table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]]))), null, 2) : Compare.text(table)) + "\n"
     )
+    if (!args.flags.has("json") && Compare.hasReplicates(runs))
+      for (const split of Runs.splitsOf(runs))
+        process.stdout.write(`\n${split} by method: mean over seeds [95% bootstrap interval]\n${Compare.text(Compare.methodTable(runs, split))}\n`)
   })

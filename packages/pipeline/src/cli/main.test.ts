@@ -49,7 +49,7 @@ describe("the epo command", () => {
       epo("train", "--dry-run", "--set", "policy.checkpoint=/nonexistent/checkpoint")
     ])
     expect(fromCheckpoint.code).toBe(0)
-    expect(JSON.parse(fromCheckpoint.stdout).policy.checkpoint).toContain("household-bc")
+    expect(JSON.parse(fromCheckpoint.stdout).policy.checkpoint).toContain("household-generate")
     expect(fromCheckpoint.stderr).toContain("policy.model is not used")
     expect(fromCheckpoint.stderr).toContain('"dModel":64')
     expect(fresh.code).toBe(0)

@@ -33,3 +33,6 @@ export const ppoCritic = {
   objective: { preset: "ppo", value: { coefficient: 0.5, clip: 0.5 }, kl: { coefficient: 0.01 } },
   klControl: { kind: "adaptive", target: 0.01, horizon: 100 }
 } as const satisfies PipelineSpecInput
+
+/** A tiny spec whose policy scores the admissible commands instead of generating. */
+export const scoring = <S extends PipelineSpecInput>(spec: S) => ({ ...spec, policy: { ...spec.policy, action: "score" as const } }) satisfies PipelineSpecInput

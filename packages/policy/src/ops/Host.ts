@@ -27,24 +27,80 @@ export const copyInto = (t: tf.Tensor, out: Float32Array, offset: number): void 
   out.set(view(t), offset)
 }
 
-// Reusable host buffers. The attention op needs ~40 MB of host arrays per layer and step;
-// recycling them spares the allocator and the garbage collector. Only on wasm: the cpu
-// backend keeps the arrays it is given as tensor storage, so they must stay untouched.
-const pool = new Map<number, Array<Float32Array>>()
-const poolLimit = 32
+/**
+ * A pool of reusable host buffers holding at most `capacity` bytes. Buffers are kept by
+ * size class (the length rounded up by at most a quarter, `sizeClass`), so that lengths
+ * that differ a little share buffers; over capacity, the buffers given back longest ago
+ * are dropped.
+ */
+export interface BufferPool {
+  /** A buffer of n floats with arbitrary contents (a view of a class-sized buffer). */
+  readonly take: (n: number) => Float32Array
+  /** Returns buffers from `take`; none of them may be read or written afterwards. */
+  readonly give: (...buffers: ReadonlyArray<Float32Array>) => void
+  /** Bytes held. */
+  readonly bytes: () => number
+}
+
+/** The class length of n floats: n rounded up to a multiple of a quarter of the power of two below it (min 1024). */
+export const sizeClass = (n: number): number => {
+  if (n <= 1024) return 1024
+  const step = 2 ** (Math.ceil(Math.log2(n)) - 3)
+  return Math.ceil(n / step) * step
+}
+
+export const bufferPool = (capacity: number): BufferPool => {
+  // Class length -> buffers; a Map iterates in insertion order, so the class given back
+  // longest ago comes first.
+  const classes = new Map<number, Array<Float32Array>>()
+  let held = 0
+  return {
+    take: (n) => {
+      const size = sizeClass(n)
+      const list = classes.get(size)
+      const reused = list?.pop()
+      if (reused !== undefined) held -= reused.byteLength
+      if (list?.length === 0) classes.delete(size)
+      return (reused ?? new Float32Array(size)).subarray(0, n)
+    },
+    give: (...buffers) => {
+      for (const b of buffers) {
+        // The whole class-sized buffer that `take` returned a view of.
+        const whole = new Float32Array(b.buffer)
+        if (whole.byteLength > capacity) continue
+        const list = classes.get(whole.length) ?? []
+        classes.delete(whole.length)
+        list.push(whole)
+        classes.set(whole.length, list)
+        held += whole.byteLength
+        while (held > capacity) {
+          const [size, oldest] = classes.entries().next().value!
+          held -= oldest.shift()!.byteLength
+          if (oldest.length === 0) classes.delete(size)
+        }
+      }
+    },
+    bytes: () => held
+  }
+}
+
+// The attention op needs ~40 MB of host arrays per layer and step; recycling them spares
+// the allocator and the garbage collector. Only on wasm: the cpu backend keeps the arrays
+// it is given as tensor storage, so they must stay untouched. The capacity matters:
+// sequence lengths change with every batch, and a pool keyed by exact length with a limit
+// per length only grew by ~230 MB per update step of the default preset (docs/policy.md).
+const shared = bufferPool(256 * 2 ** 20)
 
 /** A host buffer of n floats with arbitrary contents (callers overwrite all of it). */
-export const take = (n: number): Float32Array => pool.get(n)?.pop() ?? new Float32Array(n)
+export const take = (n: number): Float32Array => (tf.getBackend() === "wasm" ? shared.take(n) : new Float32Array(n))
 
 /** Returns buffers from `take` for reuse; none of them may be read or written afterwards. */
 export const give = (...buffers: ReadonlyArray<Float32Array>): void => {
-  if (tf.getBackend() !== "wasm") return
-  for (const b of buffers) {
-    const list = pool.get(b.length) ?? []
-    if (list.length < poolLimit) list.push(b)
-    pool.set(b.length, list)
-  }
+  if (tf.getBackend() === "wasm") shared.give(...buffers)
 }
+
+/** Bytes held by the shared pool (for memory measurements). */
+export const pooledBytes = (): number => shared.bytes()
 
 /** A host copy of a float32 tensor's values in a buffer from `take`. */
 export const copyTaken = (t: tf.Tensor): Float32Array => {

@@ -1,7 +1,7 @@
 /**
  * The household vocabulary covers every text the household engine and its prompt
  * formats produce: expert episodes and random-command episodes on every split, each
- * observation, admissible command, task and rendered prompt (compact and verl-agent)
+ * observation, admissible command, task and rendered prompt (compact, notebook and verl-agent)
  * encodes with every piece a whole token and decodes back exactly.
  */
 import { Random } from "@epo/core"
@@ -30,6 +30,7 @@ const play = (texts: Set<string>, split: Splits.SplitName, seed: number, choose:
     for (const text of [memory.task, memory.observation, ...memory.admissibleCommands]) covered(texts, text)
     covered(texts, Prompt.Compact.render(memory, { recentActions: 3 }))
     covered(texts, Prompt.VerlAgent.render(memory))
+    covered(texts, Prompt.Notebook.render(memory))
     const command = choose(memory.admissibleCommands, session.expertCommand())
     const t = session.step(command)
     memory = Memory.record(memory, command, t.observation, session.admissibleCommands())

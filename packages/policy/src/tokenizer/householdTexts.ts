@@ -20,8 +20,8 @@ export const goalTemplates: ReadonlyArray<string> = [
 ]
 
 /**
- * verl-agent's ALFWorld prompts (its spelling "observaitons" included), the compact
- * prompt of @epo/household for small models, and the response format.
+ * verl-agent's ALFWorld prompts (its spelling "observaitons" included), the compact and
+ * notebook prompts of @epo/household for small models, and the response format.
  */
 export const promptTemplates: ReadonlyArray<string> = [
   `You are an expert agent operating in the ALFRED Embodied Environment.
@@ -35,6 +35,7 @@ Once you've finished your reasoning, you should choose an admissible action for 
 Prior to this step, you have already taken {step_count} step(s). Below are the most recent {history_length} observaitons and the corresponding actions you took: [Observation 1: '{o}', Action 1: '{a}']
 You are now at step {current_step} and your current observation is: {current_observation}`,
   "Task: {task}\nPrevious: {a} | {b}\nObservation: {observation}\nCommands: {a} | {b}\nAction:",
+  "Task: {task}\nHolding: {o} (hot, cool, clean)\nAt: {r}\nSeen: {r}: nothing; {r}: {o}, {o}\nUnseen: {r}, {r}\nPrevious: {a} | {b}\nObservation: {observation}\nAction:",
   "<think>...</think><action>...</action>",
   "help, look, inventory, go to, open, close, take from, move to, examine, use, heat with, cool with, clean with",
   "Nothing happens."

@@ -1,26 +1,36 @@
 /**
  * Supervised warm start (behaviour cloning): the stand-in for the instruction-tuned
  * starting point of the paper's LLMs, so that RL starts from a policy that sometimes
- * succeeds. The environment's expert plays training games; each turn's (prompt,
- * response) pair is tokenized (`<bos>` prompt, response `<eot>`) and the policy is
- * trained with AdamW on the mean cross-entropy of the response tokens only,
+ * succeeds. The environment's expert plays training games and each turn becomes a row.
+ * The loss depends on how the policy acts (`action`):
  *
- *   L(θ) = -(1 / Σ mask) Σ_rows Σ_i mask_i log π_θ(y_i | prompt, y_<i),
+ * - `generate`: the row is (`<bos>` prompt, response `<eot>`) and the loss is the mean
+ *   cross-entropy of the response tokens only (the prompt tokens carry no loss),
+ *     L(θ) = -(1 / Σ mask) Σ_rows Σ_i mask_i log π_θ(y_i | prompt, y_<i);
+ * - `score`: the row is the prompt and the turn's admissible commands (Choice.ts) and the
+ *   loss is the cross-entropy of the expert's command among them,
+ *     L(θ) = -(1 / S) Σ_rows log softmax_j(ŝ_j)[expert],
+ *   which trains exactly the distribution the policy then samples from.
  *
- * (the prompt tokens carry no loss). Afterwards the policy plays held-out games by
- * sampling (greedy or at a temperature) and the success rate is reported.
+ * DAgger rounds (Ross, Gordon and Bagnell 2011) then let the policy play fresh training
+ * games, label every state it visits with the expert's command, add those rows and train
+ * again on the aggregate, so the policy also learns to recover from its own mistakes.
+ * Afterwards the policy plays held-out games (greedy or sampled) and the success rate is
+ * reported.
  */
 import { type ConfigError, Errors, Random } from "@epo/core"
 import { Environment, type EnvironmentError, type GameRef, Runner, type RunnerError, seedRef } from "@epo/env"
 import { StepSchedule } from "@epo/objective"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Schema } from "effect"
+import * as Candidates from "../Candidates.js"
+import { type ChosenRow, normalisations } from "../Choice.js"
 import type { PolicyInputError, Row } from "../Evaluate.js"
 import * as AdamW from "../optim/AdamW.js"
 import type * as Params from "../Params.js"
-import { Policy } from "../Policy.js"
+import { Policy, type PolicyShape } from "../Policy.js"
 import type { Tokenizer, UnencodableText } from "../tokenizer/Tokenizer.js"
-import { collect, type PromptFormat, responseStyles, WarmStartError } from "./Demonstrations.js"
+import { collect, type Demonstration, type Driver, type PromptFormat, responseStyles, WarmStartError } from "./Demonstrations.js"
 
 const Positive = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))
 const NonNegative = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
@@ -65,6 +75,20 @@ export const WarmStartConfig = Schema.Struct({
   maxTurns: Positive.pipe(Schema.withDecodingDefaultKey(Effect.succeed(50))),
   /** Response tokens generated at most per turn (end of turn included). */
   maxResponseTokens: Positive.pipe(Schema.withDecodingDefaultKey(Effect.succeed(16))),
+  /** How the policy acts: generating its answer, or scoring the admissible commands (Choice.ts). */
+  action: Schema.Literals(["generate", "score"]).pipe(Schema.withDecodingDefaultKey(Effect.succeed("generate" as const))),
+  /** Score normalisation of the `score` action mode. */
+  normalisation: Schema.Literals(normalisations).pipe(Schema.withDecodingDefaultKey(Effect.succeed("token" as const))),
+  /** DAgger rounds after the first training (0: none). */
+  dagger: Schema.Struct({
+    rounds: NonNegative.pipe(Schema.withDecodingDefaultKey(Effect.succeed(0))),
+    /** Fresh training games the policy plays per round (seeds after the demonstrations'). */
+    games: Positive.pipe(Schema.withDecodingDefaultKey(Effect.succeed(100))),
+    /** The policy's sampling temperature while it plays. */
+    temperature: PositiveReal.pipe(Schema.withDecodingDefaultKey(Effect.succeed(1))),
+    /** Epochs over all rows gathered so far after each round. */
+    epochs: Positive.pipe(Schema.withDecodingDefaultKey(Effect.succeed(1)))
+  }).pipe(Schema.withDecodingDefaultKey(Effect.succeed({}))),
   /** Seeds batch order and sampling. */
   seed: NonNegative
 })
@@ -76,7 +100,7 @@ export const decodeConfig = (input: unknown): Effect.Effect<WarmStartConfig, Con
 
 export interface EpochReport {
   readonly epoch: number
-  /** Mean cross-entropy per response token (nats) over the epoch's steps. */
+  /** Mean loss over the epoch's steps: nats per response token (`generate`) or per decision (`score`). */
   readonly loss: number
   readonly steps: number
   readonly seconds: number
@@ -89,9 +113,21 @@ export interface EvaluationReport {
   readonly successRate: number
   /** Turns whose command the environment accepted, over all turns. */
   readonly validCommandRate: number
-  /** Turns whose response kept to the prompt format's answer format. */
+  /** Turns whose response kept to the prompt format's answer format (always 1 when scoring). */
   readonly validFormatRate: number
   readonly meanTurns: number
+}
+
+export interface DaggerReport {
+  readonly round: number
+  /** Training games the policy played in this round, and how many it won. */
+  readonly games: number
+  readonly won: number
+  /** Rows (turns) added, and rows trained on afterwards. */
+  readonly added: number
+  readonly rows: number
+  /** Turns where the policy's command was the expert's. */
+  readonly agreement: number
 }
 
 export interface WarmStartReport {
@@ -103,6 +139,7 @@ export interface WarmStartReport {
     readonly longestRow: number
   }
   readonly epochs: ReadonlyArray<EpochReport>
+  readonly dagger: ReadonlyArray<DaggerReport>
   readonly evaluation: EvaluationReport
 }
 
@@ -111,6 +148,8 @@ export interface WarmStartInputs {
   readonly format: PromptFormat
   /** Called after each epoch (for progress output). */
   readonly onEpoch?: (report: EpochReport) => Effect.Effect<void>
+  /** Called after each DAgger round. */
+  readonly onRound?: (report: DaggerReport) => Effect.Effect<void>
 }
 
 export type WarmStartFailure =
@@ -142,75 +181,131 @@ export const epochBatches = (lengths: ReadonlyArray<number>, batchSize: number, 
 export const responseNll = (logp: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar =>
   tf.tidy(() => tf.div(tf.neg(tf.sum(tf.mul(logp, mask))), tf.maximum(tf.sum(mask), 1)) as tf.Scalar)
 
+/** Rows of one action mode: how they are built from demonstrations and scored. */
+interface Cloning<R> {
+  readonly rows: (pairs: ReadonlyArray<Demonstration>) => Effect.Effect<Array<R>, UnencodableText | WarmStartError>
+  /** Tokens of a row (for batching rows of similar length, and the context check). */
+  readonly length: (row: R) => number
+  /** Loss weight of a row in the epoch's mean (response tokens, or 1 per decision). */
+  readonly weight: (row: R) => number
+  readonly evaluate: (rows: ReadonlyArray<R>) => { logp: tf.Tensor2D; mask: tf.Tensor2D }
+}
+
+const generating = (policy: PolicyShape, tokenizer: Tokenizer): Cloning<Row> => ({
+  rows: (pairs) => Effect.forEach(pairs, (d) => Effect.all({ prompt: tokenizer.encodePrompt(d.prompt), response: tokenizer.encodeResponse(d.response) })),
+  length: (r) => r.prompt.length + r.response.length,
+  weight: (r) => r.response.length,
+  evaluate: (rows) => policy.evaluate(rows, { temperature: 1 })
+})
+
+const scoring = (policy: PolicyShape, encoder: Candidates.CandidateEncoder, config: WarmStartConfig): Cloning<ChosenRow> => ({
+  rows: (pairs) =>
+    Effect.forEach(pairs, (d) =>
+      Effect.gen(function* () {
+        const row = yield* Effect.try({ try: () => encoder.row(d.prompt, d.admissible, policy.config.context), catch: (e) => e as UnencodableText })
+        const choice = row.commands.indexOf(d.command)
+        if (choice < 0) return yield* new WarmStartError({ reason: `game ${d.gameId} turn ${d.turn}: the expert's command ${JSON.stringify(d.command)} is not among the candidates` })
+        return { ...row, choice }
+      })
+    ),
+  length: (r) => r.prompt.length + r.candidates.reduce((n, c) => n + c.length, 0),
+  weight: () => 1,
+  evaluate: (rows) => policy.evaluateChoices(rows, { temperature: 1, normalisation: config.normalisation })
+})
+
 /**
- * Trains the policy's variables in place on `rows` for `epochs` passes; returns the
- * per-epoch report. Gradients flow to every variable of the policy.
+ * Trains the policy's variables in place on `rows` for `epochs` passes, continuing the
+ * optimiser `state` and the schedule from `step`; returns the per-epoch reports.
  */
-const train = (
+const train = <R>(
   variables: Params.Variables,
-  evaluate: (rows: ReadonlyArray<Row>) => { logp: tf.Tensor2D; mask: tf.Tensor2D },
-  rows: ReadonlyArray<Row>,
-  config: WarmStartConfig,
+  cloning: Cloning<R>,
+  rows: ReadonlyArray<R>,
+  schedule: { readonly batchSize: number; readonly learningRate: (step: number) => number; readonly optimiser: AdamW.AdamW },
+  run: { state: AdamW.AdamWState; step: number },
+  epochs: ReadonlyArray<number>,
   key: Random.Key,
   onEpoch: (report: EpochReport) => Effect.Effect<void>
 ): Effect.Effect<Array<EpochReport>> =>
   Effect.gen(function* () {
-    const { training } = config
-    const opt = AdamW.adamw({ b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: training.weightDecay, maxGradNorm: training.maxGradNorm })
     // tfjs names gradients by the variables' global names; map them back to parameter names.
     const paramName = new Map([...variables].map(([name, v]) => [v.name, name]))
     const varList = [...variables.values()]
-    const lengths = rows.map((r) => r.prompt.length + r.response.length)
-    const totalSteps = training.epochs * Math.ceil(rows.length / training.batchSize)
-    const learningRate =
-      training.schedule === "constant"
-        ? StepSchedule.constant(training.learningRate)
-        : StepSchedule.cosine({ peak: training.learningRate, totalSteps, warmupSteps: Math.ceil(0.05 * totalSteps), minRatio: 0.1 })
-    let step = 0
-    let state = opt.init(variables)
+    const lengths = rows.map(cloning.length)
     const reports: Array<EpochReport> = []
-    try {
-      for (let epoch = 0; epoch < training.epochs; epoch++) {
-        const started = performance.now()
-        let lossSum = 0
-        let tokenSum = 0
-        const batches = epochBatches(lengths, training.batchSize, Random.fold(key, epoch))
-        for (const batch of batches) {
-          const batchRows = batch.map((i) => rows[i])
-          const tokens = batchRows.reduce((n, r) => n + r.response.length, 0)
-          const loss = yield* Effect.sync(() => {
-            const { value, grads } = tf.variableGrads(() => {
-              const e = evaluate(batchRows)
-              return responseNll(e.logp, e.mask)
-            }, varList)
-            const named = new Map(Object.entries(grads).map(([k, g]) => [paramName.get(k)!, g]))
-            state = AdamW.step(opt, variables, named, state, learningRate(step++)).state
-            tf.dispose(Object.values(grads))
-            const l = value.dataSync()[0]
-            value.dispose()
-            return l
-          })
-          lossSum += loss * tokens
-          tokenSum += tokens
-        }
-        const report = { epoch: epoch + 1, loss: lossSum / tokenSum, steps: batches.length, seconds: (performance.now() - started) / 1000 }
-        reports.push(report)
-        yield* onEpoch(report)
+    for (const epoch of epochs) {
+      const started = performance.now()
+      let lossSum = 0
+      let weightSum = 0
+      const batches = epochBatches(lengths, schedule.batchSize, Random.fold(key, epoch))
+      for (const batch of batches) {
+        const batchRows = batch.map((i) => rows[i])
+        const weight = batchRows.reduce((n, r) => n + cloning.weight(r), 0)
+        const loss = yield* Effect.sync(() => {
+          const { value, grads } = tf.variableGrads(() => {
+            const e = cloning.evaluate(batchRows)
+            return responseNll(e.logp, e.mask)
+          }, varList)
+          const named = new Map(Object.entries(grads).map(([k, g]) => [paramName.get(k)!, g]))
+          run.state = AdamW.step(schedule.optimiser, variables, named, run.state, schedule.learningRate(run.step++)).state
+          tf.dispose(Object.values(grads))
+          const l = value.dataSync()[0]
+          value.dispose()
+          return l
+        })
+        lossSum += loss * weight
+        weightSum += weight
       }
-    } finally {
-      AdamW.dispose(state)
+      const report = { epoch: epoch + 1, loss: lossSum / weightSum, steps: batches.length, seconds: (performance.now() - started) / 1000 }
+      reports.push(report)
+      yield* onEpoch(report)
     }
     return reports
   })
 
-interface ModelDecision {
-  readonly command: string
-  readonly validFormat: boolean
+/**
+ * How the policy acts in a batch of episodes: commands for the live members' views,
+ * generated or chosen among the admissible ones, with whether each answer kept to the
+ * prompt format.
+ */
+const actor = (
+  policy: PolicyShape,
+  tokenizer: Tokenizer,
+  format: PromptFormat,
+  config: WarmStartConfig,
+  sampling: { readonly temperature: number; readonly greedy: boolean },
+  key: Random.Key
+): ((views: ReadonlyArray<Runner.MemberView>, turn: number) => Effect.Effect<Array<{ command: string; validFormat: boolean }>, WarmStartFailure>) => {
+  const encoder = Candidates.encoder(tokenizer)
+  const topK = sampling.greedy ? 1 : undefined
+  return (views, turn) =>
+    Effect.gen(function* () {
+      if (config.action === "score") {
+        const rows = yield* Effect.try({
+          try: () => views.map((v) => encoder.row(format.render(v.memory), v.memory.admissibleCommands, policy.config.context)),
+          catch: (e) => e as UnencodableText
+        })
+        const choices = yield* policy.choose(rows, { temperature: sampling.temperature, normalisation: config.normalisation, topK, key: Random.fold(key, turn) })
+        return choices.map((c, i) => ({ command: rows[i].commands[c.choice], validFormat: true }))
+      }
+      const prompts = yield* Effect.forEach(views, (v) => tokenizer.encodePrompt(format.render(v.memory)))
+      const generations = yield* policy.generate(prompts, {
+        temperature: sampling.temperature,
+        topK,
+        maxNewTokens: config.maxResponseTokens,
+        key: Random.fold(key, turn),
+        endOfTurn: tokenizer.eot
+      })
+      return generations.map((g) => {
+        const parsed = format.parse(tokenizer.decode(g.tokens))
+        return { command: parsed.action, validFormat: parsed.valid && g.stoppedAtEnd }
+      })
+    })
 }
 
 /**
  * Plays the first `config.evaluation.games` evaluation games of `config.evaluation.split`
- * with the Policy service (one batched generation per turn) and reports its success rate.
+ * with the Policy service (one batched decision per turn) and reports its success rate.
  */
 export const evaluatePolicy = (
   tokenizer: Tokenizer,
@@ -229,21 +324,7 @@ export const evaluatePolicy = (
       )
     const games = all.slice(0, evaluation.games)
     if (games.length === 0) return { split: evaluation.split, games: 0, won: 0, successRate: 0, validCommandRate: 0, validFormatRate: 0, meanTurns: 0 }
-    const act: Runner.BatchPolicy<ModelDecision, WarmStartFailure> = (views, turn) =>
-      Effect.gen(function* () {
-        const prompts = yield* Effect.forEach(views, (v) => tokenizer.encodePrompt(format.render(v.memory)))
-        const generations = yield* policy.generate(prompts, {
-          temperature: evaluation.temperature,
-          topK: evaluation.greedy ? 1 : undefined,
-          maxNewTokens: config.maxResponseTokens,
-          key: Random.fold(key, turn),
-          endOfTurn: tokenizer.eot
-        })
-        return generations.map((g) => {
-          const parsed = format.parse(tokenizer.decode(g.tokens))
-          return { command: parsed.action, validFormat: parsed.valid && g.stoppedAtEnd }
-        })
-      })
+    const act = actor(policy, tokenizer, format, config, evaluation, key)
     const result = yield* Runner.run(games, { groupSize: 1, maxTurns: config.maxTurns }, act)
     const members = result.groups.flatMap((g) => g.members)
     const turns = members.flatMap((m) => m.turns)
@@ -259,10 +340,85 @@ export const evaluatePolicy = (
     }
   })
 
+/** Warm start with the rows of one action mode (see `warmStart`). */
+const cloneWith = <R>(
+  c: WarmStartConfig,
+  policy: PolicyShape,
+  inputs: WarmStartInputs,
+  cloning: Cloning<R>
+): Effect.Effect<WarmStartReport, WarmStartFailure, Environment | Policy> =>
+  Effect.gen(function* () {
+    const { tokenizer, format } = inputs
+    const key = Random.key(c.seed)
+    const seeds = (first: number, count: number): Array<GameRef> => Array.from({ length: count }, (_, i) => seedRef(c.demonstrations.split, first + i))
+    const demos = yield* collect(seeds(c.demonstrations.firstSeed, c.demonstrations.games), format, c.demonstrations.response, c.maxTurns)
+    const rows = yield* cloning.rows(demos.pairs)
+    const checkContext = (added: ReadonlyArray<R>) => {
+      const longest = Math.max(0, ...added.map(cloning.length))
+      return c.action === "generate" && longest > policy.config.context
+        ? Effect.fail(new WarmStartError({ reason: `a demonstration is ${longest} tokens long, over the policy's context of ${policy.config.context}` }))
+        : Effect.succeed(longest)
+    }
+    const longest = yield* checkContext(rows)
+    const batchesPerEpoch = (n: number) => Math.ceil(n / c.training.batchSize)
+    // The schedule spans every epoch of every round; the row count of a round is its
+    // rows so far plus the turns its games will add (estimated by the demonstrations' mean).
+    const perGame = rows.length / Math.max(1, demos.games)
+    let totalSteps = c.training.epochs * batchesPerEpoch(rows.length)
+    for (let r = 1; r <= c.dagger.rounds; r++) totalSteps += c.dagger.epochs * batchesPerEpoch(rows.length + Math.round(r * c.dagger.games * perGame))
+    const schedule = {
+      batchSize: c.training.batchSize,
+      optimiser: AdamW.adamw({ b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: c.training.weightDecay, maxGradNorm: c.training.maxGradNorm }),
+      learningRate:
+        c.training.schedule === "constant"
+          ? StepSchedule.constant(c.training.learningRate)
+          : StepSchedule.cosine({ peak: c.training.learningRate, totalSteps: Math.max(1, totalSteps), warmupSteps: Math.ceil(0.05 * totalSteps), minRatio: 0.1 })
+    }
+    const run = { state: schedule.optimiser.init(policy.variables), step: 0 }
+    const onEpoch = inputs.onEpoch ?? (() => Effect.void)
+    const epochs: Array<EpochReport> = []
+    const rounds: Array<DaggerReport> = []
+    try {
+      let epoch = 0
+      const range = (n: number) => Array.from({ length: n }, () => epoch++)
+      epochs.push(...(yield* train(policy.variables, cloning, rows, schedule, run, range(c.training.epochs), Random.fold(key, 0), onEpoch)))
+      let nextSeed = c.demonstrations.firstSeed + c.demonstrations.games
+      for (let round = 1; round <= c.dagger.rounds; round++) {
+        const act = actor(policy, tokenizer, format, c, { temperature: c.dagger.temperature, greedy: false }, Random.fold(Random.fold(key, 2), round))
+        const driver: Driver<WarmStartFailure> = (views, turn) => Effect.map(act(views, turn), (xs) => xs.map((x) => x.command))
+        const visited = yield* collect(seeds(nextSeed, c.dagger.games), format, c.demonstrations.response, c.maxTurns, driver)
+        nextSeed += c.dagger.games
+        const added = yield* cloning.rows(visited.pairs)
+        yield* checkContext(added)
+        rows.push(...added)
+        const agreement = visited.pairs.filter((p) => p.sent === p.command).length
+        epochs.push(...(yield* train(policy.variables, cloning, rows, schedule, run, range(c.dagger.epochs), Random.fold(key, 0), onEpoch)))
+        const report = { round, games: visited.games, won: visited.won, added: added.length, rows: rows.length, agreement: agreement / Math.max(1, visited.pairs.length) }
+        rounds.push(report)
+        yield* (inputs.onRound ?? (() => Effect.void))(report)
+      }
+    } finally {
+      AdamW.dispose(run.state)
+    }
+    const evaluation = yield* evaluatePolicy(tokenizer, format, c, Random.fold(key, 1))
+    return {
+      demonstrations: {
+        games: demos.games,
+        expertWon: demos.won,
+        rows: demos.pairs.length,
+        responseTokens: demos.pairs.reduce((n, p) => n + p.response.length, 0),
+        longestRow: longest
+      },
+      epochs,
+      dagger: rounds,
+      evaluation
+    }
+  })
+
 /**
  * Warm-starts the Policy service's variables on the environment's expert demonstrations
- * and reports the loss per epoch and the success rate on held-out games. The variables
- * are trained in place and returned with the report.
+ * (then DAgger rounds, when configured) and reports the loss per epoch and the success
+ * rate on held-out games. The variables are trained in place and returned with the report.
  */
 export const warmStart = (
   config: unknown,
@@ -271,46 +427,14 @@ export const warmStart = (
   Effect.gen(function* () {
     const c = yield* decodeConfig(config)
     const policy = yield* Policy
-    const { tokenizer, format } = inputs
     yield* Errors.require(
-      tokenizer.size === policy.config.vocab,
+      inputs.tokenizer.size === policy.config.vocab,
       "WarmStartConfig",
-      `the tokenizer has ${tokenizer.size} tokens but the policy's vocabulary is ${policy.config.vocab}`
+      `the tokenizer has ${inputs.tokenizer.size} tokens but the policy's vocabulary is ${policy.config.vocab}`
     )
-    const key = Random.key(c.seed)
-    const games: Array<GameRef> = Array.from({ length: c.demonstrations.games }, (_, i) =>
-      seedRef(c.demonstrations.split, c.demonstrations.firstSeed + i)
-    )
-    const demos = yield* collect(games, format, c.demonstrations.response, c.maxTurns)
-    const rows: Array<Row> = yield* Effect.forEach(demos.pairs, (d) =>
-      Effect.all({ prompt: tokenizer.encodePrompt(d.prompt), response: tokenizer.encodeResponse(d.response) })
-    )
-    const longest = Math.max(0, ...rows.map((r) => r.prompt.length + r.response.length))
-    if (longest > policy.config.context)
-      return yield* Effect.fail(
-        new WarmStartError({ reason: `a demonstration is ${longest} tokens long, over the policy's context of ${policy.config.context}` })
-      )
-    const epochs = yield* train(
-      policy.variables,
-      (batch) => policy.evaluate(batch, { temperature: 1 }),
-      rows,
-      c,
-      Random.fold(key, 0),
-      inputs.onEpoch ?? (() => Effect.void)
-    )
-    const evaluation = yield* evaluatePolicy(tokenizer, format, c, Random.fold(key, 1))
-    return {
-      variables: policy.variables,
-      report: {
-        demonstrations: {
-          games: demos.games,
-          expertWon: demos.won,
-          rows: rows.length,
-          responseTokens: rows.reduce((n, r) => n + r.response.length, 0),
-          longestRow: longest
-        },
-        epochs,
-        evaluation
-      }
-    }
+    const report =
+      c.action === "score"
+        ? yield* cloneWith(c, policy, inputs, scoring(policy, Candidates.encoder(inputs.tokenizer), c))
+        : yield* cloneWith(c, policy, inputs, generating(policy, inputs.tokenizer))
+    return { variables: policy.variables, report }
   })

@@ -1,0 +1,399 @@
+/**
+ * The gold agent: the recorded gold action sequences of the reference transcripts, and a
+ * scripted solver per version-1 task type that reaches score 100 from any variation.
+ * Like the original's gold paths (TaskX.mkGoldActionSequence) the solvers read the world
+ * to plan, but their actions are the ones a player could choose from what they see: they
+ * run the experiments the tasks ask for (timing a block on each inclined plane, lighting
+ * a bulb through the substance) and decide from what they observe. Each solver is a
+ * generator that re-reads the world before every command, so it can resume from any state.
+ */
+import { Data } from "effect"
+import { type Internals, ScienceWorld } from "./Engine.js"
+import { collectAccessible, matchInput, parserReferents, uniqueReferents } from "./Parser.js"
+import { readTranscripts } from "./Transcripts.js"
+import { Consumer, Generator as PowerSource, PolarizedComponent, RenewableGenerator, Wire } from "./world/Electrical.js"
+import { Animal, Plant } from "./world/Living.js"
+import { Door, type Obj, type Portal } from "./world/Obj.js"
+import { Location } from "./world/Places.js"
+import { InclinedPlane } from "./world/Things.js"
+import { FlowerPot, Fountain } from "./world/Containers.js"
+
+export class GoldError extends Data.TaggedError("GoldError")<{ readonly task: string; readonly variation: number; readonly reason: string }> {
+  override toString(): string {
+    return `gold agent, ${this.task} variation ${this.variation}: ${this.reason}`
+  }
+}
+
+/** The recorded gold actions of (task, variation, simplifications), when a reference transcript has them. */
+export const recordedGold = (task: string, variation: number, simplifications: string): ReadonlyArray<string> | undefined => {
+  for (const file of ["gold_easy_v0.jsonl", "gold_none_v0.jsonl"]) {
+    const t = readTranscripts(file).find((x) => x.task === task && x.variation === variation && x.simplifications === simplifications)
+    if (t?.goldActions !== undefined) return t.goldActions
+  }
+  return undefined
+}
+
+/*
+ * Reading the world
+ */
+const world = (env: ScienceWorld): Internals => {
+  const i = env.internals
+  if (i === undefined) throw new GoldError({ task: env.taskName, variation: env.variation, reason: "no world (variation out of range)" })
+  return i
+}
+const here = (env: ScienceWorld): Obj => world(env).agent.container!
+const param = (env: ScienceWorld, key: string): string => String(world(env).params[key])
+const everything = (env: ScienceWorld): Array<Obj> => world(env).universe.contentsRecursive()
+const location = (env: ScienceWorld, name: string): Obj => {
+  const l = world(env).universe.children.find((c) => c.name === name && c instanceof Location)
+  if (l === undefined) throw new GoldError({ task: env.taskName, variation: env.variation, reason: `no location ${name}` })
+  return l
+}
+const first = <A>(env: ScienceWorld, xs: ReadonlyArray<A>, what: string): A => {
+  if (xs.length === 0) throw new GoldError({ task: env.taskName, variation: env.variation, reason: `found no ${what}` })
+  return xs[0]
+}
+const roomOf = (o: Obj): Obj | undefined => {
+  let c = o.container
+  while (c !== undefined && !(c instanceof Location)) c = c.container
+  return c
+}
+
+/*
+ * Saying things so that the parser understands exactly what is meant
+ */
+const candidates = (env: ScienceWorld, o: Obj): Array<string> => {
+  const room = here(env)
+  const shown = uniqueReferents(collectAccessible(room, false), room, false).get(o)
+  return [...new Set([...(shown === undefined ? [] : [shown]), ...parserReferents(o, room)])]
+}
+
+/**
+ * The command `template` ("move {0} to {1}") with referents that make the parser match
+ * exactly these objects and nothing else (the displayed unique referent first).
+ */
+export const phrase = (env: ScienceWorld, template: string, targets: ReadonlyArray<Obj>): string => {
+  const w = world(env)
+  const options = targets.map((t) => candidates(env, t))
+  const idx = targets.map(() => 0)
+  for (let tries = 0; tries < 400; tries++) {
+    const text = template.replace(/\{(\d)\}/g, (_, k: string) => options[Number(k)][idx[Number(k)]])
+    const ms = matchInput(text, { defs: w.defs, agent: w.agent, universe: w.universe })
+    if (ms.length === 1 && ms[0].objects.length === targets.length && ms[0].objects.every((o, i) => o === targets[i])) return text
+    let k = idx.length - 1
+    while (k >= 0 && ++idx[k] >= options[k].length) idx[k--] = 0
+    if (k < 0) break
+  }
+  throw new GoldError({ task: env.taskName, variation: env.variation, reason: `no unambiguous way to say "${template}" for ${targets.map((t) => t.name).join(", ")}` })
+}
+
+/*
+ * Moving about
+ */
+const doorBetween = (a: Obj, b: Obj): Portal | undefined => (a.portals as Array<Portal>).find((p) => p instanceof Door && p.connectsToFrom(a) === b)
+
+function* goTo(env: ScienceWorld, name: string): Generator<string, void, void> {
+  for (let hops = 0; here(env).name !== name; hops++) {
+    if (hops > 20) throw new GoldError({ task: env.taskName, variation: env.variation, reason: `cannot reach the ${name}` })
+    const target = location(env, name)
+    if (world(env).teleport) {
+      yield phrase(env, "teleport to {0}", [target])
+      continue
+    }
+    // Breadth-first over doors to the next room on a shortest path.
+    const from = here(env)
+    const previous = new Map<Obj, Obj>([[from, from]])
+    const queue = [from]
+    while (queue.length > 0 && !previous.has(target)) {
+      const room = queue.shift()!
+      for (const p of room.portals as Array<Portal>) {
+        const next = p instanceof Door ? p.connectsToFrom(room) : undefined
+        if (next !== undefined && !previous.has(next)) {
+          previous.set(next, room)
+          queue.push(next)
+        }
+      }
+    }
+    let step = target
+    while (previous.get(step) !== from) step = previous.get(step)!
+    const door = doorBetween(from, step)!
+    if (!door.isOpen) yield phrase(env, "open {0}", [door])
+    yield phrase(env, "go to {0}", [step])
+  }
+}
+
+/*
+ * The solvers
+ */
+export type Solver = (env: ScienceWorld) => Generator<string, void, void>
+
+const livingIn = (env: ScienceWorld, roomName: string, isKind: (o: Obj) => boolean): Obj =>
+  first(
+    env,
+    location(env, roomName)
+      .contentsRecursiveAccessible()
+      .filter((o) => isKind(o) && o.movable),
+    "living thing to find"
+  )
+
+/** Find a thing of a kind, focus on it, carry it (a plant in its pot) to the answer box. */
+const findTask =
+  (kind: "living" | "non-living" | "plant" | "animal"): Solver =>
+  function* (env) {
+    const box = param(env, "answerBox")
+    const boxRoom = param(env, "location")
+    let target: Obj
+    let carried: Obj
+    if (kind === "non-living") {
+      // The orange the agent starts with: non-living, movable, already carried.
+      target = first(env, world(env).agent.inventory.contents(false), "thing in the inventory")
+      carried = target
+    } else if (kind === "plant") {
+      yield* goTo(env, "greenhouse")
+      target = livingIn(env, "greenhouse", (o) => o instanceof Plant && o.container instanceof FlowerPot)
+      carried = target.container!
+    } else {
+      yield* goTo(env, "outside")
+      target = livingIn(env, "outside", (o) => o instanceof Animal)
+      carried = target
+    }
+    yield phrase(env, "focus on {0}", [target])
+    if (carried.container !== world(env).agent.inventory) yield phrase(env, "pick up {0}", [carried])
+    yield* goTo(env, boxRoom)
+    const answerBox = first(env, here(env).contentsRecursiveAccessible().filter((o) => o.name === box), box)
+    yield phrase(env, "move {0} to {1}", [carried, answerBox])
+  }
+
+/** Go where the animals are and focus on the longest-lived (then the shortest-lived). */
+const lifespanTask =
+  (keys: ReadonlyArray<"long" | "short">): Solver =>
+  function* (env) {
+    yield* goTo(env, param(env, "location"))
+    for (const key of keys) {
+      const animal = first(
+        env,
+        here(env)
+          .contentsRecursiveAccessible()
+          .filter((o) => o.name === param(env, key)),
+        param(env, key)
+      )
+      yield phrase(env, "focus on {0}", [animal])
+    }
+  }
+
+/**
+ * Time the block on each plane: put it at the top, wait, look how far it slid, compare.
+ * The faster plane is the steeper one, or the one with less friction.
+ */
+const planeTask =
+  (question: "angle" | "friction"): Solver =>
+  function* (env) {
+    yield* goTo(env, param(env, "planeLocation"))
+    const room = here(env)
+    const planes = room
+      .contentsRecursiveAccessible()
+      .filter((o): o is InclinedPlane => o instanceof InclinedPlane)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.uuid - b.uuid))
+    const block = first(
+      env,
+      everything(env).filter((o) => o.name === param(env, "blockName")),
+      "block"
+    )
+    const slid = new Map<InclinedPlane, number>()
+    for (const plane of planes.slice(0, 2)) {
+      yield phrase(env, "move {0} to {1}", [block, plane])
+      yield "wait"
+      yield phrase(env, "look at {0}", [plane])
+      slid.set(plane, plane.position(block) ?? 1)
+    }
+    const [a, b] = planes
+    const mode = param(env, "mode")
+    const wantFaster = mode === "steepest" || mode === "least"
+    const pa = slid.get(a)!
+    const pb = slid.get(b)!
+    // A tie (both at the bottom) is broken by the planes' own properties, which the experiment would show with a shorter wait.
+    const faster =
+      pa !== pb
+        ? pa < pb
+          ? a
+          : b
+        : question === "angle"
+          ? a.angleDeg >= b.angleDeg
+            ? a
+            : b
+          : a.surface.frictionCoefficient <= b.surface.frictionCoefficient
+            ? a
+            : b
+    const answer = wantFaster ? faster : faster === a ? b : a
+    yield phrase(env, "focus on {0}", [answer])
+  }
+
+const terminals = (o: Obj): [Obj, Obj] => (o instanceof PolarizedComponent ? [o.anode, o.cathode] : [o.terminal1!, o.terminal2!])
+
+/** Wire `source` to `part` (source anode to part cathode, source cathode to part anode), optionally through `inLine`. */
+function* wireUp(env: ScienceWorld, source: Obj, part: Obj, wires: ReadonlyArray<Obj>, inLine?: Obj): Generator<string, void, void> {
+  const [sourceAnode, sourceCathode] = terminals(source)
+  const [partAnode, partCathode] = terminals(part)
+  const [w1, w2, w3] = wires.map(terminals)
+  yield phrase(env, "connect {0} to {1}", [sourceAnode, w1[0]])
+  yield phrase(env, "connect {0} to {1}", [w1[1], partCathode])
+  yield phrase(env, "connect {0} to {1}", [sourceCathode, w2[0]])
+  if (inLine === undefined) yield phrase(env, "connect {0} to {1}", [w2[1], partAnode])
+  else {
+    const [t1, t2] = terminals(inLine)
+    yield phrase(env, "connect {0} to {1}", [w2[1], t1])
+    yield phrase(env, "connect {0} to {1}", [t2, w3[0]])
+    yield phrase(env, "connect {0} to {1}", [w3[1], partAnode])
+  }
+}
+
+const wiresIn = (room: Obj): Array<Obj> => room.contentsRecursiveAccessible().filter((o) => o instanceof Wire)
+
+/** Put the substance in a circuit with a light bulb and a battery; the bulb's state says which answer box it goes in. */
+const conductivityTask =
+  (nameKey: string): Solver =>
+  function* (env) {
+    const name = param(env, nameKey)
+    const agent = world(env).agent
+    let substance: Obj
+    let carried: Obj
+    if (name === "water") {
+      // Water from the fountain, in the greenhouse's jug.
+      yield* goTo(env, "greenhouse")
+      const jug = first(
+        env,
+        here(env)
+          .contentsRecursiveAccessible()
+          .filter((o) => o.name === "jug"),
+        "jug"
+      )
+      yield phrase(env, "pick up {0}", [jug])
+      yield* goTo(env, "outside")
+      const fountain = first(
+        env,
+        here(env).children.filter((o) => o instanceof Fountain),
+        "fountain"
+      )
+      yield phrase(env, "dunk {0} into {1}", [jug, fountain])
+      substance = first(
+        env,
+        jug.children.filter((o) => o.name === "water"),
+        "water in the jug"
+      )
+      carried = jug
+    } else {
+      substance = first(
+        env,
+        everything(env).filter((o) => o.name === name),
+        name
+      )
+      carried = substance
+      const room = roomOf(substance)
+      if (room !== undefined && carried.container !== agent.inventory) {
+        yield* goTo(env, room.name)
+        yield phrase(env, "pick up {0}", [carried])
+      }
+    }
+    yield phrase(env, "focus on {0}", [substance])
+    yield* goTo(env, "workshop")
+    yield phrase(env, "drop {0}", [carried])
+    const room = here(env)
+    const bulb = first(
+      env,
+      room.contentsRecursiveAccessible().filter((o) => o.name === param(env, "partToPower")),
+      "light bulb"
+    )
+    const battery = first(
+      env,
+      room.contentsRecursiveAccessible().filter((o) => o instanceof PowerSource && o.name === "battery"),
+      "battery"
+    )
+    yield* wireUp(env, battery, bulb, wiresIn(room), substance)
+    yield "wait1"
+    yield "wait1"
+    const conductive = bulb.device!.isActivated
+    const boxName = param(env, conductive ? "conductive" : "nonconductive")
+    const box = first(
+      env,
+      room.contentsRecursiveAccessible().filter((o) => o.name === boxName),
+      boxName
+    )
+    yield phrase(env, "move {0} to {1}", [carried, box])
+  }
+
+/** Focus on the component and power it: the battery, or the required renewable (taken outside) or nonrenewable (switched on) source. */
+const powerTask =
+  (sourceRule: "any" | "by variation"): Solver =>
+  function* (env) {
+    yield* goTo(env, "workshop")
+    const room = here(env)
+    const reachable = () => here(env).contentsRecursiveAccessible()
+    const part = first(
+      env,
+      reachable().filter((o) => o.name === param(env, "componentToPower") && o instanceof Consumer),
+      "component to power"
+    )
+    yield phrase(env, "focus on {0}", [part])
+    const wires = wiresIn(room)
+    if (sourceRule === "any") {
+      const battery = first(
+        env,
+        reachable().filter((o) => o.name === "battery"),
+        "battery"
+      )
+      yield* wireUp(env, battery, part, wires)
+    } else {
+      const renewable = env.variation % 2 === 0
+      const source = first(
+        env,
+        reachable().filter((o) => o.name === param(env, renewable ? "renewableSource" : "nonrenewableSource")),
+        "power source"
+      )
+      if (source instanceof RenewableGenerator) {
+        for (const o of [part, source, wires[0], wires[1]]) yield phrase(env, "pick up {0}", [o])
+        yield* goTo(env, "outside")
+        for (const o of [part, source, wires[0], wires[1]]) yield phrase(env, "drop {0}", [o])
+      } else yield phrase(env, "activate {0}", [source])
+      yield* wireUp(env, source, part, wires)
+    }
+    yield "wait1"
+    yield "wait1"
+  }
+
+export const solvers: Readonly<Record<string, Solver>> = {
+  "find-living-thing": findTask("living"),
+  "find-non-living-thing": findTask("non-living"),
+  "find-plant": findTask("plant"),
+  "find-animal": findTask("animal"),
+  "lifespan-longest-lived": lifespanTask(["long"]),
+  "lifespan-shortest-lived": lifespanTask(["short"]),
+  "lifespan-longest-lived-then-shortest-lived": lifespanTask(["long", "short"]),
+  "inclined-plane-determine-angle": planeTask("angle"),
+  "inclined-plane-friction-named-surfaces": planeTask("friction"),
+  "inclined-plane-friction-unnamed-surfaces": planeTask("friction"),
+  "test-conductivity": conductivityTask("substance"),
+  "test-conductivity-of-unknown-substances": conductivityTask("unknownSubstance"),
+  "power-component": powerTask("any"),
+  "power-component-renewable-vs-nonrenewable-energy": powerTask("by variation")
+}
+
+export interface GoldRun {
+  readonly actions: ReadonlyArray<string>
+  readonly score: number
+  readonly done: boolean
+  readonly moves: number
+}
+
+/** Runs the task's solver on a freshly reset environment until it finishes. */
+export const solve = (env: ScienceWorld): GoldRun => {
+  const solver = solvers[env.taskName]
+  if (solver === undefined) throw new GoldError({ task: env.taskName, variation: env.variation, reason: "no solver for this task" })
+  let last = env.reset()
+  const actions: Array<string> = []
+  for (const command of solver(env)) {
+    actions.push(command)
+    last = env.step(command)
+    if (actions.length > 200) throw new GoldError({ task: env.taskName, variation: env.variation, reason: "solver did not finish in 200 actions" })
+  }
+  return { actions, score: last.score, done: last.done, moves: last.moves }
+}

@@ -1,0 +1,416 @@
+/**
+ * The input parser (input/InputParser.scala): tokenising, matching trigger patterns
+ * against object referents, ambiguity prompts and their resolution, and the "unique
+ * referent" each object is written with in the valid-action and object lists.
+ */
+import type { ActionDef, Assignments } from "./Actions.js"
+import { current, type Obj, Portal, Terminal, uuidOrdered } from "./world/Obj.js"
+
+/** Java's String.trim: strips characters up to U+0020 at both ends. */
+export const javaTrim = (s: string): string => {
+  let a = 0
+  let b = s.length
+  while (a < b && s.charCodeAt(a) <= 32) a++
+  while (b > a && s.charCodeAt(b - 1) <= 32) b--
+  return s.slice(a, b)
+}
+
+const stopWords = new Set(["a", "an", "the"])
+
+/** InputParser.tokenize: trimmed, whitespace runs collapsed, split on spaces, "a"/"an"/"the" dropped. */
+export const tokenize = (s: string): Array<string> =>
+  javaTrim(s)
+    .replace(/[ \t\n\x0B\f\r]+/g, " ")
+    .split(" ")
+    .filter((t) => !stopWords.has(t))
+
+/** Strings `tokenize` would change: a stop word, a space run, other whitespace, or an untrimmed edge. */
+const needsTokenizing = /(?:^| )(?:a|an|the)(?: |$)| {2}|[\t\n\x0B\f\r]|^[\x00-\x20]|[\x00-\x20]$/
+
+const tokenized = new Map<string, string>()
+
+/** tokenize(s).join(" "), memoised (the parser tokenises the same referents every step). */
+export const tokenJoin = (s: string): string => {
+  let t = tokenized.get(s)
+  if (t === undefined) {
+    if (tokenized.size > 100_000) tokenized.clear()
+    t = needsTokenizing.test(s) ? tokenize(s).join(" ") : s
+    tokenized.set(s, t)
+  }
+  return t
+}
+
+/*
+ * Object collections
+ */
+
+/** InputParser.collectAccessibleObjects: the root, its doors and where they lead, what is reachable inside (through open containers). */
+export const collectAccessible = (root: Obj, includeHidden: boolean): Array<Obj> => {
+  const out = new Set<Obj>()
+  if (includeHidden || !root.hidden) out.add(root)
+  for (const p of root.portals) {
+    out.add(p)
+    const to = (p as Portal).connectsToFrom(root)
+    if (to !== undefined) out.add(to)
+  }
+  if (includeHidden || !root.hidden) for (const o of root.contentsAccessible(includeHidden)) out.add(o)
+  return [...out]
+}
+
+/** InputParser.collectObjects: like the above but through closed containers, and the portals of everything inside. */
+export const collectAll = (root: Obj, includeHidden: boolean): Array<Obj> => {
+  const out = new Set<Obj>()
+  const walk = (o: Obj) => {
+    if (includeHidden || !o.hidden) out.add(o)
+    for (const p of o.portals) {
+      out.add(p)
+      const to = (p as Portal).connectsToFrom(o)
+      if (to !== undefined) out.add(to)
+    }
+    if (includeHidden || !o.hidden) for (const c of o.contentsAndPortals()) walk(c)
+  }
+  walk(root)
+  return [...out]
+}
+
+/*
+ * Matching
+ */
+
+/** An object's referents as the parser matches them: lower-cased, tokenised like the input, sorted. */
+export const parserReferents = (obj: Obj, perspective: Obj): Array<string> =>
+  obj
+    .referentsWithContainers(perspective)
+    .map(tokenJoin)
+    .sort()
+
+/** An object's own referents with their lower-cased and tokenised forms (its container's forms come later, only if needed). */
+interface Base {
+  readonly raw: string
+  readonly lower: string
+  readonly tok: string
+  /** The raw referent is not blank (blank ones are never matched). */
+  readonly nonBlank: boolean
+}
+
+const baseMemo = new Map<string, Base>()
+
+/** A referent lower-cased and tokenised, memoised by its text (the same referents recur every step). */
+const toBase = (raw: string): Base => {
+  let b = baseMemo.get(raw)
+  if (b === undefined) {
+    if (baseMemo.size > 100_000) baseMemo.clear()
+    const lower = raw.toLowerCase()
+    b = { raw, lower, tok: tokenJoin(lower), nonBlank: javaTrim(raw).length > 0 }
+    baseMemo.set(raw, b)
+  }
+  return b
+}
+
+/**
+ * The parser's referents of one object that `text` starts with, sorted (the subset of
+ * `parserReferents` that can match): "r in c" and "r on c" tokenise to r's tokens, the
+ * link and c's tokens, so they are tested piecewise and built only when they match.
+ */
+const matchingReferents = (
+  text: string,
+  bases: ReadonlyArray<Base>,
+  container: Obj | undefined,
+  containerBases: (c: Obj) => ReadonlyArray<Base>
+): ReadonlyArray<string> => {
+  let hits: Array<string> | undefined
+  for (const b of bases) {
+    if (b.tok.length > 0 && !text.startsWith(b.tok)) continue
+    if (b.lower.length > 1) (hits ??= []).push(b.tok)
+    if (container === undefined) continue
+    for (const c of containerBases(container)) {
+      for (const link of links) {
+        if (b.tok.length > 0 && c.tok.length > 0) {
+          if (text.startsWith(link, b.tok.length) && text.startsWith(c.tok, b.tok.length + link.length)) (hits ??= []).push(b.tok + link + c.tok)
+        } else {
+          const t = tokenJoin(b.lower + link + c.lower)
+          if (text.startsWith(t)) (hits ??= []).push(t)
+        }
+      }
+    }
+  }
+  return hits === undefined ? none : hits.length === 1 ? hits : [...new Set(hits)].sort()
+}
+
+const links = [" in ", " on "] as const
+
+const none: ReadonlyArray<string> = []
+
+/**
+ * Whether `text` could start with one of a hidden terminal's referents ("terminal",
+ * its name, "<parent> <name>" and those with " on <parent>" or a container after them):
+ * terminals are most of what the parser scans, so most are skipped without building
+ * their referents.
+ */
+const terminalMayMatch = (text: string, t: Terminal): boolean =>
+  text.startsWith("terminal") || text.startsWith(t.name) || text.startsWith(tokenJoin(t.parentObject.name.toLowerCase()))
+
+export interface Match {
+  readonly def: ActionDef
+  /** The objects filling the trigger's slots, in pattern order. */
+  readonly objects: ReadonlyArray<Obj>
+}
+
+export const assignmentsOf = (m: Match, agent: Obj): Assignments => {
+  const out: Record<string, Obj> = { agent }
+  let i = 0
+  for (const e of m.def.trigger) if ("slot" in e) out[e.slot] = m.objects[i++]
+  return out
+}
+
+/** InputParser.populateHelper: every way the pattern consumes the whole string, as object tuples. */
+const populate = (
+  input: string,
+  pattern: ActionDef["trigger"],
+  at: number,
+  objs: ReadonlyArray<Obj>,
+  bases: (o: Obj) => ReadonlyArray<Base>,
+  containerBases: (c: Obj) => ReadonlyArray<Base>,
+  soFar: ReadonlyArray<Obj>,
+  out: Array<ReadonlyArray<Obj>>
+): void => {
+  if (at === pattern.length) {
+    if (javaTrim(input).length === 0) out.push(soFar)
+    return
+  }
+  const e = pattern[at]
+  if ("slot" in e) {
+    for (const o of objs) {
+      if (o instanceof Terminal && !terminalMayMatch(input, o)) continue
+      const rs = matchingReferents(input, bases(o), o.container, containerBases)
+      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, bases, containerBases, [...soFar, o], out)
+    }
+  } else {
+    for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, bases, containerBases, soFar, out)
+  }
+}
+
+const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>) => a.length === b.length && a.every((o, i) => o === b[i])
+
+/** The objects a command can name (visible from the agent's location, hidden ones too, in UUID order), cached per agent until something moves. */
+const namable = new WeakMap<Obj, { room: Obj; structure: number; objs: Array<Obj> }>()
+
+const everythingCache = new WeakMap<Obj, { structure: number; objs: Array<Obj> }>()
+
+/** Every object of the world in UUID order, hidden ones too (what teleport can name), cached until something moves. */
+const allNamableObjects = (universe: Obj): Array<Obj> => {
+  const structure = current().structure
+  const hit = everythingCache.get(universe)
+  if (hit !== undefined && hit.structure === structure) return hit.objs
+  const objs = uuidOrdered(collectAccessible(universe, true))
+  everythingCache.set(universe, { structure, objs })
+  return objs
+}
+
+const namableObjects = (agent: Obj, room: Obj): Array<Obj> => {
+  const structure = current().structure
+  const hit = namable.get(agent)
+  if (hit !== undefined && hit.room === room && hit.structure === structure) return hit.objs
+  const objs = uuidOrdered([...collectAccessible(room, true), ...collectAccessible(agent, true)])
+  namable.set(agent, { room, structure, objs })
+  return objs
+}
+
+export interface ParseWorld {
+  readonly defs: ReadonlyArray<ActionDef>
+  readonly agent: Obj
+  readonly universe: Obj
+}
+
+/** Every action match of the input, per action, in action order. */
+export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
+  const text = tokenize(input.toLowerCase()).join(" ")
+  const room = w.agent.container!
+  const cache = new Map<Obj, ReadonlyArray<Base>>()
+  const bases = (o: Obj) => {
+    let r = cache.get(o)
+    if (r === undefined) {
+      const out: Array<Base> = []
+      for (const raw of o.referentsFrom(room)) {
+        const b = toBase(raw)
+        if (b.nonBlank) out.push(b)
+      }
+      cache.set(o, (r = out))
+    }
+    return r
+  }
+  const containerCache = new Map<Obj, ReadonlyArray<Base>>()
+  const containerBases = (c: Obj) => {
+    let r = containerCache.get(c)
+    if (r === undefined) containerCache.set(c, (r = c.referents().map(toBase)))
+    return r
+  }
+  let visible: Array<Obj> | undefined
+  let everything: Array<Obj> | undefined
+  const matches: Array<Match> = []
+  for (const def of w.defs) {
+    const first = def.trigger[0] as ReadonlyArray<string>
+    if (!first.some((p) => text.startsWith(p))) continue
+    const objs =
+      def.trigger.length === 1
+        ? []
+        : def.oracle
+          ? (everything ??= allNamableObjects(w.universe))
+          : (visible ??= namableObjects(w.agent, room))
+    const found: Array<ReadonlyArray<Obj>> = []
+    populate(text, def.trigger, 0, objs, bases, containerBases, [], found)
+    const unique: Array<ReadonlyArray<Obj>> = []
+    for (const t of found) if (!unique.some((u) => sameTuple(u, t))) unique.push(t)
+    for (const objects of unique) matches.push({ def, objects })
+  }
+  return matches
+}
+
+/** The container chain of an ambiguity option: "in bowl, in counter, in kitchen" (up to the agent's location). */
+const containerChain = (obj: Obj, stop: Obj): Array<string> => {
+  const out: Array<string> = []
+  for (let c = obj.container; c !== undefined; c = c.container) {
+    out.push(`in ${c.name}`)
+    if (c === stop) break
+  }
+  return out
+}
+
+const describeMatch = (m: Match, stop: Obj): string => {
+  let i = 0
+  return m.def.trigger
+    .map((e) => {
+      if (!("slot" in e)) return e[0]
+      const o = m.objects[i++]
+      const chain = containerChain(o, stop)
+      return chain.length > 0 ? `${o.descriptName()} (${chain.join(", ")})` : o.descriptName()
+    })
+    .join(" ")
+}
+
+/** The ambiguity prompt (InputParser.mkAmbiguousMessage) and the options in the order it numbers them. */
+export const ambiguityPrompt = (matches: ReadonlyArray<Match>, agentContainer: Obj): { text: string; options: Array<Match> } => {
+  const names = [...new Set(matches.map((m) => m.def.name))].sort()
+  const options = names.flatMap((n) => matches.filter((m) => m.def.name === n))
+  let text = ""
+  if (names.length > 1)
+    text += `Ambiguous request: Multiple different possible actions were matched to this input (${names.join(", ")}). It's possible the action space needs to be refined to remove possible duplicate/ambiguous patterns.`
+  text += "Ambiguous request: Please enter the number for the action you intended (or blank to cancel):\n"
+  options.forEach((m, i) => {
+    text += `${i}:\t${describeMatch(m, agentContainer)}\n`
+  })
+  return { text, options }
+}
+
+/** Java's Integer.parseInt of the raw answer, or undefined where it would throw. */
+export const javaParseInt = (s: string): number | undefined => {
+  if (!/^[+-]?[0-9]+$/.test(s)) return undefined
+  const n = Number(s)
+  return n >= -2147483648 && n <= 2147483647 ? n : undefined
+}
+
+/*
+ * Unique referents
+ */
+
+/** Keeps, per object, the referents no other object has (all of them if none is unique). */
+const filterDuplicates = (lists: ReadonlyArray<ReadonlyArray<string>>): Array<ReadonlyArray<string>> => {
+  const freq = new Map<string, number>()
+  for (const l of lists) for (const r of l) freq.set(r, (freq.get(r) ?? 0) + 1)
+  return lists.map((l) => {
+    const kept = l.filter((r) => freq.get(r)! <= 1)
+    return kept.length > 0 ? kept : l
+  })
+}
+
+/**
+ * InputParser.chooseUniqueReferents: start every object at its first referent; for 20
+ * rounds move every object whose referent collides to its next one. The original draws
+ * rounds 11-20 from its global generator; here they draw from a fixed-seed stream, so they
+ * are deterministic and never disturb the world (these late rounds are rare).
+ */
+export const chooseUnique = (lists1: ReadonlyArray<ReadonlyArray<string>>): Array<string> => {
+  const lists = filterDuplicates(lists1)
+  const idx = lists.map(() => 0)
+  let seed = 0x2545f491
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+    return seed % n
+  }
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const freq = new Map<string, number>()
+    for (let i = 0; i < lists.length; i++) {
+      const r = lists[i][idx[i]]
+      freq.set(r, (freq.get(r) ?? 0) + 1)
+    }
+    let collided = false
+    for (let i = 0; i < lists.length; i++) {
+      if (freq.get(lists[i][idx[i]])! > 1) {
+        collided = true
+        idx[i] = attempt < 10 ? (idx[i] + 1) % lists[i].length : next(lists[i].length)
+      }
+    }
+    if (!collided) break
+  }
+  return lists.map((l, i) => l[idx[i]])
+}
+
+/** Each object's referent for the API lists: its unique referent (portals, in the valid-action list: "door to X"). */
+export const uniqueReferents = (objs: ReadonlyArray<Obj>, perspective: Obj, canonicalPortals: boolean): Map<Obj, string> => {
+  const lists = objs.map((o) => [...o.referentsWithContainers(perspective)].sort())
+  const chosen = chooseUnique(lists)
+  const out = new Map<Obj, string>()
+  objs.forEach((o, i) => out.set(o, (canonicalPortals && o instanceof Portal ? o.canonicalReferent(perspective) : chosen[i]).toLowerCase()))
+  return out
+}
+
+/**
+ * The keys under which an object's referent list can meet another's: its base referents
+ * (lower-cased), and each prefix of one that is followed by " in " or " on ". Every
+ * referent is a base referent, possibly followed by " in <container>" or " on
+ * <container>"; if two lists share a string, either their base referents are equal or the
+ * shorter base referent is such a prefix of the longer one.
+ */
+const meetingKeys = (o: Obj, perspective: Obj): Array<string> => {
+  const out: Array<string> = []
+  for (const ref of o.referentsFrom(perspective)) {
+    const r = ref.toLowerCase()
+    out.push(r)
+    for (const joiner of [" in ", " on "]) for (let i = r.indexOf(joiner); i !== -1; i = r.indexOf(joiner, i + 1)) out.push(r.slice(0, i))
+  }
+  return out
+}
+
+/**
+ * `uniqueReferents(objs, ...)` for the objects `wanted` only (the teleport targets among
+ * all objects of the world), without building every object's referent list: the unique
+ * choice for an object depends only on the objects whose lists can meet its list, and on
+ * those that can meet theirs, so only that closure takes part, in the original order.
+ */
+export const uniqueReferentsOf = (
+  objs: ReadonlyArray<Obj>,
+  perspective: Obj,
+  wanted: (o: Obj) => boolean
+): Map<Obj, string> => {
+  const keys = objs.map((o) => meetingKeys(o, perspective))
+  const reached = new Set<string>()
+  const included = objs.map((o) => wanted(o))
+  included.forEach((inc, i) => inc && keys[i].forEach((k) => reached.add(k)))
+  for (let grew = true; grew; ) {
+    grew = false
+    for (let i = 0; i < objs.length; i++) {
+      if (included[i] || !keys[i].some((k) => reached.has(k))) continue
+      included[i] = true
+      keys[i].forEach((k) => reached.add(k))
+      grew = true
+    }
+  }
+  const subset = objs.filter((_, i) => included[i])
+  const out = new Map<Obj, string>()
+  for (const [o, r] of uniqueReferents(subset, perspective, true)) if (wanted(o)) out.set(o, r)
+  return out
+}
+
+/** The referents sorted by (referent, UUID), as get_possible_objects lists them. */
+export const sortedReferents = (m: Map<Obj, string>): Array<string> =>
+  [...m.entries()].sort(([a, ra], [b, rb]) => (ra < rb ? -1 : ra > rb ? 1 : a.uuid - b.uuid)).map(([, r]) => r)
