@@ -1,11 +1,12 @@
 // @ts-check
 /**
  * Mutation testing of @epo/objective (docs/claims.md, "Mutation testing"):
- * `npm run mutate:objective` runs it twice, with the property tests alone
- * (MUTATE_TESTS=properties) and with the whole objective suite (MUTATE_TESTS=suite).
- * Not part of `npm test`. Scope a run with `npx stryker run --mutate <file>`.
+ * `npm run mutate:objective` runs the whole objective suite, property tests first, and
+ * scripts/mutation-summary.ts reads both scores (property tests alone, whole suite) from
+ * its report. MUTATE_TESTS=properties runs the property tests alone. Not part of
+ * `npm test`. Scope a run with `npx stryker run --mutate <file>,<file>`.
  */
-const tests = process.env.MUTATE_TESTS === "suite" ? "suite" : "properties"
+const tests = process.env.MUTATE_TESTS === "properties" ? "properties" : "suite"
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
