@@ -9,4 +9,6 @@ import fc from "fast-check"
 
 const requested = process.env.FC_SEED
 const seed = requested === "random" ? randomInt(2 ** 31 - 1) : Number(requested ?? 20261126)
-fc.configureGlobal({ seed })
+// Under mutation testing (stryker.config.mjs) a failure only has to be detected, not
+// shrunk: stopping at the first counterexample keeps a killed mutant's run short.
+fc.configureGlobal({ seed, endOnFailure: process.env.MUTATE_TESTS !== undefined })

@@ -9,6 +9,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Objective from "@epo/objective"
 import type { AdvantageBatch, AdvantageResult, TrajectoryRecord } from "@epo/objective"
+import { finite } from "../objective/Support.js"
 
 const run = (effect: Effect.Effect<AdvantageResult, unknown>) => Effect.runSync(effect)
 
@@ -19,7 +20,7 @@ const trajectory = (group: number) =>
     fc.record({
       group: fc.constant(group),
       rewards: fc.array(reward, { minLength: turns, maxLength: turns }),
-      values: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: turns, maxLength: turns }),
+      values: fc.array(finite(-2, 2), { minLength: turns, maxLength: turns }),
       anchors: fc.array(fc.constantFrom("a", "b", "c"), { minLength: turns, maxLength: turns }),
       tokenCounts: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: turns, maxLength: turns })
     })
@@ -75,7 +76,7 @@ describe("GRPO and Dr.GRPO", () => {
   })
 
   it("normalised GRPO is invariant to scaling a group's rewards by a positive factor (epsilon aside)", () => {
-    const scales = fc.array(fc.double({ min: 0.05, max: 20, noNaN: true }), { minLength: 4, maxLength: 4 })
+    const scales = fc.array(finite(0.05, 20), { minLength: 4, maxLength: 4 })
     fc.assert(
       fc.property(trajectories(), scales, (records, s) => {
         const scaled = records.map((tr) => ({ ...tr, rewards: tr.rewards.map((r) => r * s[tr.group]) }))
@@ -133,7 +134,7 @@ describe("GRPO and Dr.GRPO", () => {
       fc.property(
         trajectories().chain((records) => {
           const n = sum(records.map((tr) => tr.rewards.length))
-          return fc.tuple(fc.constant(records), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }))
+          return fc.tuple(fc.constant(records), fc.array(finite(0, 1), { minLength: n, maxLength: n }))
         }),
         ([records, keys]) => {
           const b = batch(records)
@@ -225,7 +226,7 @@ describe("GiGPO", () => {
 
   it("its step-level part sums to zero over every anchor-state group and scales with the step weight", () => {
     fc.assert(
-      fc.property(trajectories(1), modes, fc.double({ min: 0.1, max: 3, noNaN: true }), (records, mode, w) => {
+      fc.property(trajectories(1), modes, finite(0.1, 3), (records, mode, w) => {
         const b = batch(records)
         const episode = run(Objective.gigpo(b, { mode, stepWeight: 0 })).advantages
         const one = run(Objective.gigpo(b, { mode, stepWeight: 1 })).advantages
@@ -260,7 +261,7 @@ describe("GiGPO", () => {
 describe("GAE", () => {
   it("lambda = 1 gives the discounted return minus the value; lambda = 0 the one-step TD error", () => {
     fc.assert(
-      fc.property(trajectories(1), fc.double({ min: 0, max: 1, noNaN: true }), (records, gamma) => {
+      fc.property(trajectories(1), finite(0, 1), (records, gamma) => {
         const b = batch(records)
         const mc = run(Objective.gae(b, { gamma, lambda: 1, whiten: false }))
         const td = run(Objective.gae(b, { gamma, lambda: 0, whiten: false }))

@@ -8,6 +8,7 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { finite, tally } from "../objective/Support.js"
 import { beta, entropy, entropyGradient, softmax } from "./SoftmaxEpo.js"
 
 const hinge = (h: number, reference: number, kappaL: number, kappaR: number) =>
@@ -37,15 +38,17 @@ interface Setting {
   readonly reference: number
 }
 
-const logits = fc.integer({ min: 2, max: 6 }).chain((m) => fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: m, maxLength: m }))
+// Uniform draws (fc.double would put most of alpha and lambda near 0, where the three
+// coefficients coincide).
+const logits = fc.integer({ min: 2, max: 6 }).chain((m) => fc.array(finite(-5, 5), { minLength: m, maxLength: m }))
 const setting = fc.record({
-  lambda: fc.double({ min: 1e-3, max: 1, noNaN: true }),
+  lambda: finite(1e-3, 1),
   // Assumption A.4 with beta_max = 2: alpha < 1/2.
-  alpha: fc.double({ min: 0, max: 0.499, noNaN: true }),
+  alpha: finite(0, 0.499),
   beta: fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 2, max: 300 })).map(([k, total]) => beta(Math.min(k, total), total)),
-  kappaL: fc.double({ min: 0, max: 0.95, noNaN: true }),
-  kappaR: fc.double({ min: 1.05, max: 3, noNaN: true }),
-  reference: fc.double({ min: 0.01, max: 2, noNaN: true })
+  kappaL: finite(0, 0.95),
+  kappaR: finite(1.05, 3),
+  reference: finite(0.01, 1)
 })
 
 /** The spec's table. */
@@ -64,6 +67,7 @@ describe("the corridor's coefficient on grad H", () => {
   })
 
   it("is lambda (1 + beta alpha) below, lambda inside, lambda (1 - beta alpha) above the corridor, and positive", () => {
+    const seen = tally()
     fc.assert(
       fc.property(logits, setting, (z, s) => {
         const h = entropy(softmax(z))
@@ -74,9 +78,13 @@ describe("the corridor's coefficient on grad H", () => {
         const numeric = numericGradient((x) => entropyLoss(x, s), z)
         const dH = entropyGradient(z)
         numeric.forEach((g, a) => expect(g).toBeCloseTo(-c * dH[a], 7))
+        seen.run()
+        seen.hit(h < s.kappaL * s.reference ? "below" : h > s.kappaR * s.reference ? "above" : "inside")
+        seen.hit("beta alpha >= 0.2", s.beta * s.alpha >= 0.2)
       }),
       { numRuns: 500 }
     )
+    for (const label of ["below", "inside", "above", "beta alpha >= 0.2"]) expect(seen.share(label), label).toBeGreaterThan(0.15)
   })
 
   it("so a small descent step on the entropy part never lowers the entropy", () => {

@@ -45,8 +45,8 @@ export const entropyGradient = (z: ReadonlyArray<number>): Array<number> => {
   return p.map((q) => (q > 0 ? -q * (Math.log(q) + h) : 0))
 }
 
-/** Eq. 5 with gamma = 3: beta_k = 1 + exp(-3 k / floor(K/2)). */
-export const beta = (step: number, totalSteps: number): number => 1 + Math.exp((-3 * step) / Math.max(1, Math.floor(totalSteps / 2)))
+/** Eq. 5: beta_k = 1 + exp(-gamma k / floor(K/2)), gamma = 3 by default. */
+export const beta = (step: number, totalSteps: number, gamma = 3): number => 1 + Math.exp((-gamma * step) / Math.max(1, Math.floor(totalSteps / 2)))
 
 /** dP/dH at H for the corridor [kappaL Href, kappaR Href]. */
 export const hingeSlope = (h: number, reference: number, kappaL: number, kappaR: number): number =>

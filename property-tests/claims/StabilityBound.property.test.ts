@@ -4,11 +4,18 @@
  *   Gamma_T <= T * Delta_max, Delta_max = max(|1 - kappa_l|, |kappa_r - 1|) * Href: O(T);
  * - unconstrained drift of up to delta per turn (from Hbar_0 = Href) gives up to
  *   T (T+1) / 2 * delta: O(T^2).
- * Both bounds are checked on generated entropy sequences and shown attained; the last
- * block asks whether EPO's soft hinge actually keeps the entropy in the corridor.
+ * Both bounds are lemmas about sequences, checked here on generated sequences
+ * independently of the library and shown attained. The last blocks ask whether EPO's
+ * soft hinge actually keeps the entropy in the corridor, on the toy policy of
+ * SoftmaxEpo.ts, and show that @epo/objective's own `epo` preset produces the oracle's
+ * sequences on it, so that the answer is about the library too.
  */
+import { Backend } from "@epo/core"
+import { Effect } from "effect"
 import fc from "fast-check"
-import { describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
+import { finite, tally } from "../objective/Support.js"
+import { trainWithLibrary } from "./LibraryEpo.js"
 import { entropy, type EpoHyper, softmax, train } from "./SoftmaxEpo.js"
 
 const gamma = (entropies: ReadonlyArray<number>, reference: number) => entropies.reduce((s, h) => s + Math.abs(h - reference), 0)
@@ -184,5 +191,55 @@ describe("Prop 6.2's premise under EPO's own dynamics", () => {
     const last = entropies[h.totalSteps - 1]
     const reference = references[h.totalSteps - 1]!
     expect(last[0]).toBeLessThan(0.5 * h.kappaL * reference) // less than half the lower edge
+  })
+})
+
+describe("the library's EPO produces the oracle's sequences", () => {
+  beforeAll(async () => {
+    await Effect.runPromise(Backend.select("cpu"))
+  })
+
+  // Strong, narrow corridors and large lambda, so that the smoothing term and the bonus
+  // move the entropies by far more than the float32 tolerance.
+  const problem = fc
+    .record({ n: fc.integer({ min: 2, max: 3 }), m: fc.integer({ min: 2, max: 4 }) })
+    .chain(({ n, m }) =>
+      fc.record({
+        logits: fc.array(fc.array(finite(-2, 2), { minLength: m, maxLength: m }), { minLength: n, maxLength: n }),
+        rewards: fc.array(fc.array(finite(0, 1), { minLength: m, maxLength: m }), { minLength: n, maxLength: n }),
+        hyper: fc.record({
+          lambda: finite(0.05, 0.5),
+          alpha: finite(0.1, 0.49),
+          kappaL: finite(0.3, 0.9),
+          kappaR: finite(1.05, 1.5),
+          eta: finite(0.2, 1),
+          totalSteps: fc.integer({ min: 3, max: 12 })
+        })
+      })
+    )
+
+  it("the epo preset, trained through Term.valueAndGrads on the toy policy, follows the oracle's entropies and references step by step", () => {
+    const seen = tally()
+    fc.assert(
+      fc.property(problem, ({ logits, rewards, hyper: h }) => {
+        const oracle = train(logits, rewards, h)
+        // A step within 1e-4 of a corridor edge may fall on either side in float32.
+        const nearEdge = oracle.references.some((ref, k) => ref !== undefined && oracle.entropies[k].some((x) => [h.kappaL, h.kappaR].some((kappa) => Math.abs(x - kappa * ref) < 1e-4 * ref)))
+        fc.pre(!nearEdge)
+        const library = trainWithLibrary(logits, rewards, h)
+        oracle.entropies.forEach((row, k) => row.forEach((x, t) => expect(Math.abs(library.entropies[k][t] - x)).toBeLessThanOrEqual(2e-4)))
+        oracle.references.forEach((ref, k) => (ref === undefined ? expect(library.references[k]).toBeUndefined() : expect(Math.abs(library.references[k]! - ref)).toBeLessThanOrEqual(2e-4)))
+        seen.run()
+        seen.hit("a turn outside the corridor", oracle.references.some((ref, k) => ref !== undefined && oracle.entropies[k].some((x) => x < h.kappaL * ref || x > h.kappaR * ref)))
+      }),
+      { numRuns: 25 }
+    )
+    expect(seen.share("a turn outside the corridor")).toBeGreaterThan(0.3)
+  })
+
+  it("and reproduces the clear counterexample: at the robust corridor, the rewarded turn ends below half the lower edge", () => {
+    const h: EpoHyper = { lambda: 0.001, alpha: 0.1, kappaL: 0.5, kappaR: 1.5, eta: 1, totalSteps: 150 }
+    const { entropies, references } = trainWithLibrary([[0, 0], [0, 0]], [[0, 1], [0, 0]], h)
+    expect(entropies[h.totalSteps - 1][0]).toBeLessThan(0.5 * h.kappaL * references[h.totalSteps - 1]!)
   })
 })

@@ -1,100 +1,144 @@
 /**
- * Invariances of every aggregation: padding columns (mask 0, any value) never change the
- * result; scaling the values scales the result (each is linear); a constant quantity
- * aggregates to itself under the mean-type aggregations; the multi-turn mean ignores
- * empty rows and is invariant to permuting rows.
+ * Every aggregation against its definition (Reference.ts: verl's `agg_loss` modes and
+ * EPO Eq. 2), on layouts where the modes differ: rows of different lengths, rows
+ * without tokens, trajectories without tokens, missing trajectory ids, trajectories of
+ * several turns; values of magnitude 0.1..100 of both signs. Plus what the definitions
+ * imply and users rely on: padding columns never matter, row order does not matter to
+ * the multi-turn mean, and the gradient w.r.t. the values is the definition's weights.
  */
 import * as tf from "@tensorflow/tfjs"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
 import { Aggregation } from "@epo/objective"
-import { finite, mask, matrix, params, useCpu } from "./Support.js"
+import { aggregate, type AggregationName, aggregationNames, dot, type Layout, type Matrix, weights } from "./Reference.js"
+import { layout, magnitude, magnitudes, params, tally, useCpu } from "./Support.js"
 
-const S = 4
-const L = 3
+const HORIZON = 7
 
-const batch = fc.record({
-  values: matrix(S, L, -5, 5),
-  mask: mask(S, L),
-  trajectory: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: S, maxLength: S }),
-  padding: matrix(S, 2, -100, 100),
-  scale: finite(-3, 3)
-})
+const library = (name: AggregationName): Aggregation.Aggregation =>
+  name === "seq-mean-token-sum-norm" ? Aggregation.seqMeanTokenSumNormWith(HORIZON) : Aggregation.aggregations[name]
 
-type Case = typeof batch extends fc.Arbitrary<infer T> ? T : never
-
-const apply = (aggregation: Aggregation.Aggregation, values: number[][], m: number[][], trajectory: number[]): number =>
-  tf.tidy(() =>
-    aggregation(tf.tensor2d(values), { mask: tf.tensor2d(m), trajectory: Int32Array.from(trajectory), turn: new Int32Array(trajectory.length) }).dataSync()[0]
+const apply = (aggregation: Aggregation.Aggregation, values: Matrix, l: Layout): number =>
+  tf.tidy(
+    () =>
+      aggregation(tf.tensor2d(values.map((r) => [...r])), {
+        mask: tf.tensor2d(l.mask.map((r) => [...r])),
+        trajectory: Int32Array.from(l.trajectory),
+        turn: new Int32Array(l.trajectory.length)
+      }).dataSync()[0]
   )
 
-const padded = (c: Case) => ({
-  values: c.values.map((row, s) => [...row, ...c.padding[s]]),
-  mask: c.mask.map((row) => [...row, 0, 0])
-})
+/** float32 summation error bound for sum w x. */
+const tolerance = (name: AggregationName, values: Matrix, l: Layout) =>
+  1e-5 * dot(weights(name, l, HORIZON).map((r) => r.map(Math.abs)), values.map((r) => r.map(Math.abs))) + 1e-7
 
-const named: Array<[string, Aggregation.Aggregation]> = [
-  ["token-mean", Aggregation.tokenMean],
-  ["seq-mean-token-sum", Aggregation.seqMeanTokenSum],
-  ["seq-mean-token-mean", Aggregation.seqMeanTokenMean],
-  ["seq-mean-token-sum-norm (fixed horizon)", Aggregation.seqMeanTokenSumNormWith(8)],
-  ["multi-turn-mean", Aggregation.multiTurnMean]
-]
+const batch = layout().chain((l) =>
+  fc.record({
+    layout: fc.constant(l),
+    values: magnitudes(l.mask.length, l.mask[0].length, -1, 2),
+    padding: magnitudes(l.mask.length, 2, -1, 3),
+    scale: magnitude(-1, 1)
+  })
+)
 
-describe("aggregation invariances", () => {
+const rowCount = (row: ReadonlyArray<number>) => row.reduce((a, b) => a + b, 0)
+
+describe("aggregations against their definitions", () => {
   beforeAll(useCpu)
 
-  for (const [name, aggregation] of named) {
-    it(`${name}: padding columns do not change the result`, () => {
-      fc.assert(
-        fc.property(batch, (c) => {
-          const p = padded(c)
-          expect(apply(aggregation, p.values, p.mask, c.trajectory)).toBeCloseTo(apply(aggregation, c.values, c.mask, c.trajectory), 4)
-        }),
-        params()
-      )
-    })
-
-    it(`${name}: is linear in the values (scaling)`, () => {
-      fc.assert(
-        fc.property(batch, (c) => {
-          const scaled = c.values.map((row) => row.map((v) => v * c.scale))
-          expect(apply(aggregation, scaled, c.mask, c.trajectory)).toBeCloseTo(c.scale * apply(aggregation, c.values, c.mask, c.trajectory), 3)
-        }),
-        params()
-      )
-    })
-  }
-
-  it("verl's seq-mean-token-sum-norm divides by the padded length: padding changes it (why the horizon is a parameter)", () => {
-    const values = [[1, 1]]
-    expect(apply(Aggregation.seqMeanTokenSumNorm, values, [[1, 1]], [0])).toBeCloseTo(1, 6)
-    expect(apply(Aggregation.seqMeanTokenSumNorm, [[1, 1, 0, 0]], [[1, 1, 0, 0]], [0])).toBeCloseTo(0.5, 6)
+  it("each mode equals its definition, on layouts with empty rows, empty trajectories and several turns", () => {
+    const seen = tally()
+    fc.assert(
+      fc.property(batch, ({ layout: l, values }) => {
+        seen.run()
+        const counts = l.mask.map(rowCount)
+        const ids = new Set(l.trajectory)
+        const withTokens = new Set(l.trajectory.filter((_, s) => counts[s] > 0))
+        seen.hit("empty row", counts.some((n) => n === 0))
+        seen.hit("trajectory id without tokens", ids.size > withTokens.size)
+        seen.hit("missing id below the largest", Math.max(...l.trajectory) + 1 > ids.size)
+        seen.hit("trajectory with two turns of different lengths", [...withTokens].some((j) => new Set(counts.filter((n, s) => n > 0 && l.trajectory[s] === j)).size > 1))
+        for (const name of aggregationNames) {
+          const expected = aggregate(name, values, l, HORIZON)
+          const actual = apply(library(name), values, l)
+          if (!(Math.abs(actual - expected) <= tolerance(name, values, l))) throw new Error(`${name}: ${actual} vs ${expected}`)
+        }
+        // verl's own sum-norm divides by the padded length L
+        const length = l.mask[0].length
+        expect(Math.abs(apply(Aggregation.aggregations["seq-mean-token-sum-norm"], values, l) - aggregate("seq-mean-token-sum-norm", values, l, length))).toBeLessThanOrEqual(
+          (HORIZON / length) * tolerance("seq-mean-token-sum-norm", values, l)
+        )
+      }),
+      params(150)
+    )
+    for (const label of ["empty row", "trajectory id without tokens", "missing id below the largest", "trajectory with two turns of different lengths"]) {
+      expect(seen.share(label), label).toBeGreaterThan(0.2)
+    }
   })
 
-  for (const [name, aggregation] of named.filter(([n]) => n === "token-mean" || n === "seq-mean-token-mean" || n === "multi-turn-mean")) {
-    it(`${name}: a constant quantity aggregates to itself`, () => {
-      fc.assert(
-        fc.property(batch, (c) => {
-          const constant = c.values.map((row) => row.map(() => c.scale))
-          expect(apply(aggregation, constant, c.mask, c.trajectory)).toBeCloseTo(c.scale, 4)
-        }),
-        params()
-      )
-    })
-  }
-
-  it("multi-turn-mean: empty rows are not turns, and row order does not matter", () => {
+  it("the layouts tell the modes apart: each pair differs by far more than the tolerance in most runs", () => {
+    const pairs: Array<[AggregationName, AggregationName]> = [
+      ["token-mean", "seq-mean-token-mean"],
+      ["seq-mean-token-mean", "multi-turn-mean"],
+      ["token-mean", "multi-turn-mean"],
+      ["seq-mean-token-sum", "seq-mean-token-mean"],
+      ["seq-mean-token-sum", "seq-mean-token-sum-norm"]
+    ]
+    const differ = tally()
     fc.assert(
-      fc.property(batch, fc.integer({ min: 0, max: S - 1 }), (c, k) => {
-        const reference = apply(Aggregation.multiTurnMean, c.values, c.mask, c.trajectory)
-        const withEmpty = apply(Aggregation.multiTurnMean, [...c.values, [9, 9, 9]], [...c.mask, [0, 0, 0]], [...c.trajectory, c.trajectory[k]])
-        expect(withEmpty).toBeCloseTo(reference, 4)
-        const order = [...Array(S).keys()].map((i) => (i + k) % S)
-        const rotated = apply(Aggregation.multiTurnMean, order.map((i) => c.values[i]), order.map((i) => c.mask[i]), order.map((i) => c.trajectory[i]))
-        expect(rotated).toBeCloseTo(reference, 4)
+      fc.property(batch, ({ layout: l, values }) => {
+        differ.run()
+        const value = Object.fromEntries(aggregationNames.map((name) => [name, apply(library(name), values, l)]))
+        for (const [a, b] of pairs) differ.hit(`${a} / ${b}`, Math.abs(value[a] - value[b]) > 100 * (tolerance(a, values, l) + tolerance(b, values, l)))
       }),
-      params()
+      params(100)
+    )
+    for (const [a, b] of pairs) expect(differ.share(`${a} / ${b}`), `${a} / ${b}`).toBeGreaterThan(0.5)
+  })
+
+  it("padding columns (mask 0, any value) never change a result", () => {
+    fc.assert(
+      fc.property(batch, ({ layout: l, values, padding }) => {
+        const paddedLayout = { ...l, mask: l.mask.map((row) => [...row, 0, 0]) }
+        const paddedValues = values.map((row, s) => [...row, ...padding[s]])
+        for (const name of aggregationNames) {
+          expect(Math.abs(apply(library(name), paddedValues, paddedLayout) - apply(library(name), values, l))).toBeLessThanOrEqual(2 * tolerance(name, values, l))
+        }
+      }),
+      params(60)
+    )
+  })
+
+  it("multi-turn mean: row order and relabelling the trajectories do not matter", () => {
+    fc.assert(
+      fc.property(batch, fc.nat(), ({ layout: l, values }, k) => {
+        const rows = l.mask.length
+        const order = [...Array(rows).keys()].map((i) => (i + k) % rows)
+        const relabelled = { mask: order.map((i) => l.mask[i]), trajectory: order.map((i) => 3 - l.trajectory[i]) }
+        const expected = apply(Aggregation.multiTurnMean, values, l)
+        expect(Math.abs(apply(Aggregation.multiTurnMean, order.map((i) => values[i]), relabelled) - expected)).toBeLessThanOrEqual(2 * tolerance("multi-turn-mean", values, l))
+      }),
+      params(60)
+    )
+  })
+
+  it("the gradient w.r.t. the values is the definition's weights (each mode is linear), scaled with the upstream gradient", () => {
+    fc.assert(
+      fc.property(batch, ({ layout: l, values, scale }) => {
+        for (const name of aggregationNames) {
+          const gradient = tf.tidy(() => {
+            const layoutTensors = { mask: tf.tensor2d(l.mask.map((r) => [...r])), trajectory: Int32Array.from(l.trajectory), turn: new Int32Array(l.trajectory.length) }
+            const f = (x: tf.Tensor) => tf.mul(library(name)(x as tf.Tensor2D, layoutTensors), scale) as tf.Scalar
+            return tf.grad(f)(tf.tensor2d(values.map((r) => [...r]))).arraySync() as number[][]
+          })
+          weights(name, l, HORIZON).forEach((row, s) =>
+            row.forEach((w, i) => {
+              if (!(Math.abs(gradient[s][i] - scale * w) <= 1e-6 * Math.abs(scale * w) + 1e-9)) throw new Error(`${name} [${s}, ${i}]: ${gradient[s][i]} vs ${scale * w}`)
+            })
+          )
+        }
+      }),
+      params(40)
     )
   })
 })

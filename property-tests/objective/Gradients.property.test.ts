@@ -125,19 +125,19 @@ describe("gradients vs finite differences", () => {
     )
   })
 
-  it("the whole EPO objective w.r.t. the logits (through log-probs and entropy)", () => {
+  it("the whole EPO objective w.r.t. the logits (through the fused log-probs and entropy, temperatures 0.5..2)", () => {
     const V = 3
     const config = { ...Config.defaults("epo"), lambda: 0.5, alpha: 0.4, kappaLow: 0.5, kappaHigh: 1.5 }
     const objective = Presets.epo(config)
     const context = (reference: number) => ({ step: 2, totalSteps: 10, entropyReference: reference })
     fc.assert(
-      fc.property(matrix(S * L, V, -2, 2), matrix(S, L, -0.1, 0.1), matrix(S, L, -2, 2), finite(0.3, 1), (z, offset, advantages, reference) => {
+      fc.property(matrix(S * L, V, -2, 2), matrix(S, L, -0.1, 0.1), matrix(S, L, -2, 2), finite(0.3, 1), finite(0.5, 2), (z, offset, advantages, reference, temperature) => {
         const tokens = [0, 1, 2, 2, 1, 0]
-        const entropies = tf.tidy(() => Array.from(Tokens.entropy(tf.tensor2d(z)).dataSync()))
+        const entropies = tf.tidy(() => Array.from(Tokens.entropy(tf.tensor2d(z), temperature).dataSync()))
         fc.pre(entropies.every((e) => Math.abs(e - 0.5 * reference) > 0.05 && Math.abs(e - 1.5 * reference) > 0.05))
-        const oldLogp = tf.tidy(() => Array.from(Tokens.logProbs(tf.tensor2d(z), tf.tensor1d(tokens, "int32")).dataSync()))
+        const oldLogp = tf.tidy(() => Array.from(Tokens.logProbs(tf.tensor2d(z), tf.tensor1d(tokens, "int32"), temperature).dataSync()))
         const loss = (x: tf.Tensor) => {
-          const { logp, entropy } = Tokens.logProbsAndEntropy(x, tf.tensor1d(tokens, "int32"))
+          const { logp, entropy } = Tokens.logProbsAndEntropy(x, tf.tensor1d(tokens, "int32"), temperature)
           const batch = {
             logp: logp.reshape([S, L]) as tf.Tensor2D,
             entropy: entropy.reshape([S, L]) as tf.Tensor2D,

@@ -34,6 +34,19 @@ describe("aggregations (hand-computed)", () => {
   it("multi-turn mean (EPO Eq. 2): rows 1.5 and 4 -> 2.75; row 8 (empty row not a turn) -> 8; mean 5.375", () =>
     Tensors.expectNoLeaks(() => expect(run(Aggregation.multiTurnMean)).toBeCloseTo(5.375, 5)))
 
+  it("multi-turn mean: B counts only trajectories with tokens (not an id whose rows are empty, nor a missing id)", () =>
+    Tensors.expectNoLeaks(() => {
+      // ids 0, 1, 3: trajectory 1 has only an empty row, id 2 is absent; means 2 and 5 -> 3.5
+      const out = tf.tidy(() =>
+        Aggregation.multiTurnMean(tf.tensor2d([[2, 0], [9, 9], [4, 6]]), {
+          mask: tf.tensor2d([[1, 0], [0, 0], [1, 1]]),
+          trajectory: Int32Array.from([0, 1, 3]),
+          turn: Int32Array.from([0, 0, 0])
+        }).dataSync()[0]
+      )
+      expect(out).toBeCloseTo(3.5, 6)
+    }))
+
   it("multi-turn mean weighs a long trajectory like a short one, unlike token-mean", () =>
     Tensors.expectNoLeaks(() => {
       const layout = { trajectory: Int32Array.from([0, 1, 1, 1]), turn: Int32Array.from([0, 0, 1, 2]) }

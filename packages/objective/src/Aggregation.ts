@@ -34,8 +34,10 @@ export const seqMeanTokenMean: Aggregation = (values, { mask }) =>
  */
 export const seqMeanTokenSumNormWith =
   (horizon?: number): Aggregation =>
-  (values, { mask }) =>
-    tf.tidy(() => tf.div(tf.sum(tf.mul(values, mask)), horizon ?? mask.shape[1]) as tf.Scalar)
+  (values, { mask }) => {
+    const divisor = horizon ?? mask.shape[1]
+    return tf.tidy(() => tf.div(tf.sum(tf.mul(values, mask)), divisor) as tf.Scalar)
+  }
 
 export const seqMeanTokenSumNorm: Aggregation = seqMeanTokenSumNormWith()
 

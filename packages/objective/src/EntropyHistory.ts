@@ -20,13 +20,15 @@ export const PaperState = Schema.Struct({
 })
 export type PaperState = typeof PaperState.Type
 
-export const paper = {
+// Object.freeze rather than `as const`: Stryker does not mutate code under a type
+// assertion, so an `as const` object's functions would escape mutation testing.
+export const paper = Object.freeze({
   init: (): PaperState => ({ total: 0, steps: 0 }),
   /** Records the step's token-mean entropy Hbar_k. */
   update: (state: PaperState, meanEntropy: number): PaperState => ({ total: state.total + meanEntropy, steps: state.steps + 1 }),
   /** Hbar^{W_k}: the mean of the recorded steps, or undefined before the first. */
   reference: (state: PaperState): number | undefined => (state.steps === 0 ? undefined : state.total / state.steps)
-} as const
+})
 
 export const ReleasedState = Schema.Struct({
   /** Number of recorded steps (the length of the zero-padded histories). */
@@ -36,7 +38,7 @@ export const ReleasedState = Schema.Struct({
 })
 export type ReleasedState = typeof ReleasedState.Type
 
-export const released = {
+export const released = Object.freeze({
   init: (): ReleasedState => ({ steps: 0, totals: [] }),
   /**
    * Records the step's per-turn mean entropies (index = turn; undefined where the batch
@@ -51,4 +53,4 @@ export const released = {
   },
   /** The per-turn references (index = turn); empty before the first step. */
   reference: (state: ReleasedState): Array<number> => state.totals.map((total) => (state.steps === 0 ? 0 : total / state.steps))
-} as const
+})

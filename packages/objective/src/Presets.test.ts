@@ -89,6 +89,17 @@ describe("presets", () => {
       expect(grpo.loss).toBeCloseTo(-1 / 3 + 0.01 * grpo.kl, 6)
     }))
 
+  it("the KL term is aggregated like the policy loss (verl's loss_agg_mode)", () =>
+    Tensors.expectNoLeaks(() => {
+      const shifted = { ...arrays, refLogp: [[-1 + Math.log(2), -2], [-0.5, 0]] }
+      const context = { step: 0, totalSteps: 1 }
+      // k3 = 1 - ln 2 on the first token only; row means (1 - ln 2) / 2 and 0
+      const perRow = numbers(Presets.grpo({ ...Config.defaults("grpo"), lossAggregation: "seq-mean-token-mean" }), context, shifted)
+      expect(perRow.kl).toBeCloseTo((1 - Math.log(2)) / 4, 6)
+      const epo = numbers(Presets.epo({ ...Config.defaults("epo"), lossAggregation: "seq-mean-token-sum", kl: { estimator: "low_var_kl", coefficient: 0.1 } }), context, shifted)
+      expect(epo.kl).toBeCloseTo((1 - Math.log(2)) / 2, 6)
+    }))
+
   it.effect("fromConfig builds a preset by name and rejects bad configurations", () =>
     Effect.gen(function* () {
       const term = yield* Presets.fromConfig({ preset: "epo", alpha: 0.05 })

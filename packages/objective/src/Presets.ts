@@ -21,9 +21,13 @@ type PolicyFields = Pick<PpoConfig, "policyLoss" | "clipLow" | "clipHigh" | "dua
 export const policyTerm = (c: PolicyFields): Term =>
   named(Terms.policyLoss({ loss: c.policyLoss, clipLow: c.clipLow, clipHigh: c.clipHigh, dualClip: c.dualClip }, c.lossAggregation), "policy_loss")
 
-/** The optional KL and value terms: `kl_coef * KL` (metric `kl`), `vf_coef * L_V` (metric `value_loss`). */
-const auxiliaryTerms = (c: { readonly kl?: KlConfig | undefined; readonly value?: ValueConfig | undefined }): Array<Term> => [
-  ...(c.kl === undefined || c.kl.coefficient === 0 ? [] : [scale(named(Terms.kl(c.kl.estimator), "kl"), c.kl.coefficient)]),
+/**
+ * The optional KL and value terms: `kl_coef * KL` (metric `kl`), aggregated like the
+ * policy loss (verl's actor applies its loss_agg_mode to both), and `vf_coef * L_V`
+ * (metric `value_loss`, token-mean: verl's critic default).
+ */
+const auxiliaryTerms = (c: PolicyFields & { readonly kl?: KlConfig | undefined; readonly value?: ValueConfig | undefined }): Array<Term> => [
+  ...(c.kl === undefined || c.kl.coefficient === 0 ? [] : [scale(named(Terms.kl(c.kl.estimator, c.lossAggregation), "kl"), c.kl.coefficient)]),
   ...(c.value === undefined || c.value.coefficient === 0 ? [] : [scale(named(Terms.valueLoss(c.value.clip), "value_loss"), c.value.coefficient)])
 ]
 

@@ -19,6 +19,29 @@ const gradients = () =>
     return [dLogp, dEntropy, fusedLogp, fusedEntropy].map((g) => Array.from(g.dataSync()))
   })
 
+/**
+ * A -Infinity logit (a masked word) beside the taken token: log p_0 of
+ * softmax([0.5, -inf, 1]) = 0.5 - ln(e^0.5 + e) = -0.974077, and d log p_0 / dz =
+ * onehot - p = [1 - p_0, 0, -(1 - p_0)], from the plain function and from the fused op.
+ */
+const expectMaskedWordFinite = (digits: number) => {
+  const expected = 0.5 - Math.log(Math.exp(0.5) + Math.E)
+  const p0 = Math.exp(expected)
+  const [plain, fused, dPlain, dFused] = tf.tidy(() => {
+    const z = tf.tensor2d([[0.5, -Infinity, 1]])
+    const ids = tf.tensor1d([0], "int32")
+    return [
+      Tokens.logProbs(z, ids).dataSync()[0],
+      Tokens.logProbsAndEntropy(z, ids).logp.dataSync()[0],
+      Array.from(tf.grad((x: tf.Tensor) => tf.sum(Tokens.logProbs(x, ids)))(z).dataSync()),
+      Array.from(tf.grad((x: tf.Tensor) => tf.sum(Tokens.logProbsAndEntropy(x, ids).logp))(z).dataSync())
+    ]
+  })
+  expect(plain).toBeCloseTo(expected, digits)
+  expect(fused).toBeCloseTo(expected, digits)
+  for (const d of [dPlain, dFused]) [1 - p0, 0, -(1 - p0)].forEach((g, i) => expect(d[i]).toBeCloseTo(g, digits))
+}
+
 describe("per-token quantities from logits", () => {
   beforeAll(async () => {
     await tf.setBackend("cpu")
@@ -50,6 +73,9 @@ describe("per-token quantities from logits", () => {
       expect(masked).toBeCloseTo(ln2, 6)
       expect(large).toBeCloseTo(ln2, 5) // max-shifted: no overflow
     }))
+
+  it("a -Infinity logit elsewhere in the row leaves the taken token's log-prob and its gradient finite", () =>
+    Tensors.expectNoLeaks(() => expectMaskedWordFinite(6)))
 
   it("logProbsAndEntropy agrees with the separate functions on [S, L, V] logits", () =>
     Tensors.expectNoLeaks(() => {
@@ -104,6 +130,8 @@ describe("per-token quantities from logits", () => {
       for (const d of [dLogp, fusedLogp]) [-0.25, -0.25, 0.5].forEach((g, i) => expect(d[i]).toBeCloseTo(g, 5))
       for (const d of [dEntropy, fusedEntropy]) [0.125 * ln2, 0.125 * ln2, -0.25 * ln2].forEach((g, i) => expect(d[i]).toBeCloseTo(g, 5))
     })
+
+    it("a -Infinity logit beside the taken token gives a finite log-prob and gradient", () => expectMaskedWordFinite(5))
   })
 
   it("layout helpers", () =>

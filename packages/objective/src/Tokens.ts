@@ -2,7 +2,7 @@
  * Per-token quantities from logits `[..., V]` and helpers for the row layout.
  *
  * Both quantities are differentiable on every backend, wasm included: the taken token's
- * log-prob is selected by a one-hot multiply-and-sum (the wasm backend cannot
+ * log-prob is selected by a one-hot select-and-sum (the wasm backend cannot
  * differentiate `tf.gather`), and the entropy is built from `logSoftmax`, whose
  * gradient tfjs defines in closed form.
  */
@@ -14,18 +14,20 @@ const LOG_FLOOR = -1e4
 
 const scaled = (logits: tf.Tensor, temperature: number): tf.Tensor => (temperature === 1 ? logits : tf.div(logits, temperature))
 
+// The taken token's entry of a `[..., V]` log-softmax. A select, not a one-hot product:
+// an entry of -Infinity (a masked word) times 0 would be NaN.
+const select = (logSoftmax: tf.Tensor, ids: tf.Tensor): tf.Tensor => {
+  const taken = tf.cast(tf.oneHot(ids, logSoftmax.shape[logSoftmax.shape.length - 1]), "bool")
+  return tf.sum(tf.where(taken, logSoftmax, tf.zerosLike(logSoftmax)), -1)
+}
+
 /**
  * log p(token) with p = softmax(logits / temperature), for each position.
  * `logits` `[..., V]`, `tokens` `[...]` int32 ids -> `[...]` float32.
- * Computed as sum_v onehot(token)_v * logSoftmax(z)_v (differentiable on wasm).
+ * Computed as sum_v where(onehot(token)_v, logSoftmax(z)_v, 0) (differentiable on wasm).
  */
 export const logProbs = (logits: tf.Tensor, tokens: tf.Tensor, temperature = 1): tf.Tensor =>
-  tf.tidy(() => {
-    const vocabulary = logits.shape[logits.shape.length - 1]
-    const logp = tf.logSoftmax(scaled(logits, temperature))
-    const selector = tf.oneHot(tf.cast(tokens, "int32"), vocabulary)
-    return tf.sum(tf.mul(logp, selector), -1)
-  })
+  tf.tidy(() => select(tf.logSoftmax(scaled(logits, temperature)), tf.cast(tokens, "int32")))
 
 /**
  * Token entropy H = logsumexp(z) - sum_v softmax(z)_v z_v with z = logits / temperature
@@ -50,8 +52,7 @@ const fused = (tokens: tf.Tensor, temperature: number) =>
     const z = logits as tf.Tensor
     const logSoftmax = tf.logSoftmax(scaled(z, temperature))
     const ids = tf.cast(tokens, "int32")
-    const selector = tf.oneHot(ids, z.shape[z.shape.length - 1])
-    const logp = tf.sum(tf.mul(logSoftmax, selector), -1)
+    const logp = select(logSoftmax, ids)
     const h = tf.neg(tf.sum(tf.mul(tf.exp(logSoftmax), tf.maximum(logSoftmax, LOG_FLOOR)), -1))
     // The ids are saved too: the caller's token tensor may be gone by the backward pass.
     ;(save as tf.GradSaveFunc)([logSoftmax, h, ids])
