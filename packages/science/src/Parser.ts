@@ -4,41 +4,10 @@
  * referent" each object is written with in the valid-action and object lists.
  */
 import type { ActionDef, Assignments } from "./Actions.js"
-import { current, type Obj, Portal, Terminal, uuidOrdered } from "./world/Obj.js"
+import { javaTrim, tokenJoin, tokenize } from "./Text.js"
+import { current, initialBit, type Obj, Portal, type Referent, uuidOrdered } from "./world/Obj.js"
 
-/** Java's String.trim: strips characters up to U+0020 at both ends. */
-export const javaTrim = (s: string): string => {
-  let a = 0
-  let b = s.length
-  while (a < b && s.charCodeAt(a) <= 32) a++
-  while (b > a && s.charCodeAt(b - 1) <= 32) b--
-  return s.slice(a, b)
-}
-
-const stopWords = new Set(["a", "an", "the"])
-
-/** InputParser.tokenize: trimmed, whitespace runs collapsed, split on spaces, "a"/"an"/"the" dropped. */
-export const tokenize = (s: string): Array<string> =>
-  javaTrim(s)
-    .replace(/[ \t\n\x0B\f\r]+/g, " ")
-    .split(" ")
-    .filter((t) => !stopWords.has(t))
-
-/** Strings `tokenize` would change: a stop word, a space run, other whitespace, or an untrimmed edge. */
-const needsTokenizing = /(?:^| )(?:a|an|the)(?: |$)| {2}|[\t\n\x0B\f\r]|^[\x00-\x20]|[\x00-\x20]$/
-
-const tokenized = new Map<string, string>()
-
-/** tokenize(s).join(" "), memoised (the parser tokenises the same referents every step). */
-export const tokenJoin = (s: string): string => {
-  let t = tokenized.get(s)
-  if (t === undefined) {
-    if (tokenized.size > 100_000) tokenized.clear()
-    t = needsTokenizing.test(s) ? tokenize(s).join(" ") : s
-    tokenized.set(s, t)
-  }
-  return t
-}
+export { javaTrim, tokenize, tokenJoin } from "./Text.js"
 
 /*
  * Object collections
@@ -84,46 +53,18 @@ export const parserReferents = (obj: Obj, perspective: Obj): Array<string> =>
     .map(tokenJoin)
     .sort()
 
-/** An object's own referents with their lower-cased and tokenised forms (its container's forms come later, only if needed). */
-interface Base {
-  readonly raw: string
-  readonly lower: string
-  readonly tok: string
-  /** The raw referent is not blank (blank ones are never matched). */
-  readonly nonBlank: boolean
-}
-
-const baseMemo = new Map<string, Base>()
-
-/** A referent lower-cased and tokenised, memoised by its text (the same referents recur every step). */
-const toBase = (raw: string): Base => {
-  let b = baseMemo.get(raw)
-  if (b === undefined) {
-    if (baseMemo.size > 100_000) baseMemo.clear()
-    const lower = raw.toLowerCase()
-    b = { raw, lower, tok: tokenJoin(lower), nonBlank: javaTrim(raw).length > 0 }
-    baseMemo.set(raw, b)
-  }
-  return b
-}
-
 /**
  * The parser's referents of one object that `text` starts with, sorted (the subset of
  * `parserReferents` that can match): "r in c" and "r on c" tokenise to r's tokens, the
  * link and c's tokens, so they are tested piecewise and built only when they match.
  */
-const matchingReferents = (
-  text: string,
-  bases: ReadonlyArray<Base>,
-  container: Obj | undefined,
-  containerBases: (c: Obj) => ReadonlyArray<Base>
-): ReadonlyArray<string> => {
+const matchingReferents = (text: string, bases: ReadonlyArray<Referent>, container: Obj | undefined): ReadonlyArray<string> => {
   let hits: Array<string> | undefined
   for (const b of bases) {
     if (b.tok.length > 0 && !text.startsWith(b.tok)) continue
     if (b.lower.length > 1) (hits ??= []).push(b.tok)
     if (container === undefined) continue
-    for (const c of containerBases(container)) {
+    for (const c of container.referentsMemo().all) {
       for (const link of links) {
         if (b.tok.length > 0 && c.tok.length > 0) {
           if (text.startsWith(link, b.tok.length) && text.startsWith(c.tok, b.tok.length + link.length)) (hits ??= []).push(b.tok + link + c.tok)
@@ -140,15 +81,6 @@ const matchingReferents = (
 const links = [" in ", " on "] as const
 
 const none: ReadonlyArray<string> = []
-
-/**
- * Whether `text` could start with one of a hidden terminal's referents ("terminal",
- * its name, "<parent> <name>" and those with " on <parent>" or a container after them):
- * terminals are most of what the parser scans, so most are skipped without building
- * their referents.
- */
-const terminalMayMatch = (text: string, t: Terminal): boolean =>
-  text.startsWith("terminal") || text.startsWith(t.name) || text.startsWith(tokenJoin(t.parentObject.name.toLowerCase()))
 
 export interface Match {
   readonly def: ActionDef
@@ -169,8 +101,7 @@ const populate = (
   pattern: ActionDef["trigger"],
   at: number,
   objs: ReadonlyArray<Obj>,
-  bases: (o: Obj) => ReadonlyArray<Base>,
-  containerBases: (c: Obj) => ReadonlyArray<Base>,
+  room: Obj,
   soFar: ReadonlyArray<Obj>,
   out: Array<ReadonlyArray<Obj>>
 ): void => {
@@ -180,13 +111,15 @@ const populate = (
   }
   const e = pattern[at]
   if ("slot" in e) {
+    const bit = initialBit(input)
     for (const o of objs) {
-      if (o instanceof Terminal && !terminalMayMatch(input, o)) continue
-      const rs = matchingReferents(input, bases(o), o.container, containerBases)
-      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, bases, containerBases, [...soFar, o], out)
+      const refs = o.parserReferentsFrom(room)
+      if ((refs.initials & bit) === 0) continue
+      const rs = matchingReferents(input, refs.nonBlank, o.container)
+      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, room, [...soFar, o], out)
     }
   } else {
-    for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, bases, containerBases, soFar, out)
+    for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, room, soFar, out)
   }
 }
 
@@ -226,25 +159,6 @@ export interface ParseWorld {
 export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
   const text = tokenize(input.toLowerCase()).join(" ")
   const room = w.agent.container!
-  const cache = new Map<Obj, ReadonlyArray<Base>>()
-  const bases = (o: Obj) => {
-    let r = cache.get(o)
-    if (r === undefined) {
-      const out: Array<Base> = []
-      for (const raw of o.referentsFrom(room)) {
-        const b = toBase(raw)
-        if (b.nonBlank) out.push(b)
-      }
-      cache.set(o, (r = out))
-    }
-    return r
-  }
-  const containerCache = new Map<Obj, ReadonlyArray<Base>>()
-  const containerBases = (c: Obj) => {
-    let r = containerCache.get(c)
-    if (r === undefined) containerCache.set(c, (r = c.referents().map(toBase)))
-    return r
-  }
   let visible: Array<Obj> | undefined
   let everything: Array<Obj> | undefined
   const matches: Array<Match> = []
@@ -258,7 +172,7 @@ export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
           ? (everything ??= allNamableObjects(w.universe))
           : (visible ??= namableObjects(w.agent, room))
     const found: Array<ReadonlyArray<Obj>> = []
-    populate(text, def.trigger, 0, objs, bases, containerBases, [], found)
+    populate(text, def.trigger, 0, objs, room, [], found)
     const unique: Array<ReadonlyArray<Obj>> = []
     for (const t of found) if (!unique.some((u) => sameTuple(u, t))) unique.push(t)
     for (const objects of unique) matches.push({ def, objects })
@@ -357,7 +271,7 @@ export const chooseUnique = (lists1: ReadonlyArray<ReadonlyArray<string>>): Arra
 
 /** Each object's referent for the API lists: its unique referent (portals, in the valid-action list: "door to X"). */
 export const uniqueReferents = (objs: ReadonlyArray<Obj>, perspective: Obj, canonicalPortals: boolean): Map<Obj, string> => {
-  const lists = objs.map((o) => [...o.referentsWithContainers(perspective)].sort())
+  const lists = objs.map((o) => o.sortedReferentsWithContainers(perspective))
   const chosen = chooseUnique(lists)
   const out = new Map<Obj, string>()
   objs.forEach((o, i) => out.set(o, (canonicalPortals && o instanceof Portal ? o.canonicalReferent(perspective) : chosen[i]).toLowerCase()))

@@ -7,6 +7,7 @@
  * hidden terminals are created just before it), children are kept in UUID order, ticks
  * and heat exchange go in UUID order, listings sort by (name, UUID).
  */
+import { javaTrim, tokenJoin } from "../Text.js"
 import type { Material } from "./Material.js"
 
 export const MODE_CURSORY = 0
@@ -138,11 +139,79 @@ export const hooks: { makeAsh: () => Obj } = {
   }
 }
 
+/** One referent in the forms the parser and the lists compare: as written, lower-cased, and tokenised like the input. */
+export interface Referent {
+  readonly raw: string
+  readonly lower: string
+  readonly tok: string
+  /** The raw referent is not blank (blank ones are never matched). */
+  readonly nonBlank: boolean
+}
+
+const referentForms = new Map<string, Referent>()
+
+/** A referent's forms, memoised by its text (the same referents recur every step). */
+export const referentOf = (raw: string): Referent => {
+  let r = referentForms.get(raw)
+  if (r === undefined) {
+    if (referentForms.size > 100_000) referentForms.clear()
+    const lower = raw.toLowerCase()
+    r = { raw, lower, tok: tokenJoin(lower), nonBlank: javaTrim(raw).length > 0 }
+    referentForms.set(raw, r)
+  }
+  return r
+}
+
+/** The parser's referents of an object (its non-blank ones) and a filter on the first character of their tokenised forms. */
+export interface ParserReferents {
+  readonly nonBlank: ReadonlyArray<Referent>
+  /** Bit (c & 31) is set for the first character c of each non-blank tokenised form; all bits when one is empty (it matches any text). */
+  readonly initials: number
+}
+
+/** The bit of `initials` a text starting with `text` needs (bit 0 for the empty text). */
+export const initialBit = (text: string): number => 1 << (text.charCodeAt(0) & 31)
+
+const parserReferents = (all: ReadonlyArray<Referent>): ParserReferents => {
+  const nonBlank = all.filter((r) => r.nonBlank)
+  let initials = 0
+  for (const r of nonBlank) initials |= r.tok.length === 0 ? -1 : initialBit(r.tok)
+  return { nonBlank, initials }
+}
+
+/**
+ * An object's referents as of one revision (see `Obj.rev`): `referents()` in its order
+ * with their forms, the parser's, and, once asked for, `referentsWithContainers` sorted
+ * (valid against the container's memo it was made with).
+ */
+export interface ReferentsMemo extends ParserReferents {
+  readonly rev: number
+  readonly dependencyRev: number
+  readonly all: ReadonlyArray<Referent>
+  withContainers: { readonly container: Obj | undefined; readonly containerMemo: ReferentsMemo | undefined; readonly sorted: ReadonlyArray<string> } | undefined
+}
+
+interface TickLists {
+  readonly childrenRev: number
+  readonly tickable: ReadonlyArray<Obj>
+  readonly hot: ReadonlyArray<Obj>
+}
+
 export class Obj {
-  declare name: string
+  declare private nameValue: string
   declare objType: string
   declare deleted: boolean
-  declare hidden: boolean
+  declare private hiddenValue: boolean
+  /**
+   * The revision of this object's referents: bumped by every change `referents()` can
+   * see (its name, its fire state, its life stage and health, its contents and their names),
+   * so that a memo of them made at the same revision is still exact.
+   */
+  declare rev: number
+  declare private memo: ReferentsMemo | undefined
+  /** Bumped whenever `children` changes (the only places: `addObject` and `removeObjectFromContainer`). */
+  declare private childrenRev: number
+  declare private tickListsMemo: TickLists | undefined
   /** The universe tick this object last ticked in (the original clears a flag over the whole tree instead). */
   declare tickedAt: number
   declare container: Obj | undefined
@@ -165,12 +234,16 @@ export class Obj {
   // Fields are assigned here rather than declared with initialisers: objects are made by the
   // hundred per reset, and V8 defines class fields much more slowly than it assigns them.
   constructor(includeTerminals = true) {
-    this.name = ""
+    this.container = undefined
+    this.rev = 0
+    this.memo = undefined
+    this.childrenRev = 0
+    this.tickListsMemo = undefined
+    this.nameValue = ""
     this.objType = ""
     this.deleted = false
-    this.hidden = false
+    this.hiddenValue = false
     this.tickedAt = -1
-    this.container = undefined
     this.children = []
     this.portals = []
     this.electricalRole = ROLE_USER
@@ -196,6 +269,30 @@ export class Obj {
       this.terminal2 = undefined
     }
     this.uuid = context.nextUuid++
+  }
+
+  get name(): string {
+    return this.nameValue
+  }
+  set name(name: string) {
+    if (name === this.nameValue) return
+    this.nameValue = name
+    this.renamed()
+  }
+
+  get hidden(): boolean {
+    return this.hiddenValue
+  }
+  set hidden(hidden: boolean) {
+    if (hidden === this.hiddenValue) return
+    this.hiddenValue = hidden
+    this.renamed()
+  }
+
+  /** Something its referents or its descriptName show changed: its memo and its container's (whose referents may list it) are stale. */
+  renamed(): void {
+    this.rev++
+    if (this.container !== undefined) this.container.rev++
   }
 
   /*
@@ -288,6 +385,8 @@ export class Obj {
     if (obj === this) return
     obj.removeAndResetContainer()
     context.structure++
+    this.rev++
+    this.childrenRev++
     insertSorted(this.children, obj)
     obj.container = this
   }
@@ -296,7 +395,9 @@ export class Obj {
     const i = this.children.indexOf(obj)
     if (i === -1) return false
     this.children.splice(i, 1)
+    this.childrenRev++
     context.structure++
+    this.rev++
     obj.container = undefined
     return true
   }
@@ -337,6 +438,39 @@ export class Obj {
   /** Referents as seen from `perspective` (only portals depend on it). */
   referentsFrom(_perspective: Obj): Array<string> {
     return this.referents()
+  }
+
+  /** What else `referents()` reads besides this object (a terminal: its parent's name), as a revision. */
+  protected dependencyRev(): number {
+    return 0
+  }
+
+  /** `referents()` with their forms, memoised until this object's revision changes (portals, whose referents depend on the viewer, are not memoised). */
+  referentsMemo(): ReferentsMemo {
+    const m = this.memo
+    if (m !== undefined && m.rev === this.rev && m.dependencyRev === this.dependencyRev()) return m
+    const all = this.referents().map(referentOf)
+    const made: ReferentsMemo = { rev: this.rev, dependencyRev: this.dependencyRev(), all, ...parserReferents(all), withContainers: undefined }
+    this.memo = made
+    return made
+  }
+
+  /** The parser's referents of this object seen from `perspective` (the memo's, but for portals). */
+  parserReferentsFrom(_perspective: Obj): ParserReferents {
+    return this.referentsMemo()
+  }
+
+  /** `referentsWithContainers(perspective)` sorted, memoised for objects other than portals. */
+  sortedReferentsWithContainers(perspective: Obj): ReadonlyArray<string> {
+    if (this instanceof Portal) return this.referentsWithContainers(perspective).sort()
+    const m = this.referentsMemo()
+    const c = this.container
+    const cm = c?.referentsMemo()
+    const w = m.withContainers
+    if (w !== undefined && w.container === c && w.containerMemo === cm) return w.sorted
+    const sorted = this.referentsWithContainers(perspective).sort()
+    m.withContainers = { container: c, containerMemo: cm, sorted }
+    return sorted
   }
 
   /** "r", "r in c", "r on c" for every referent r and every referent c of the direct container; lower-cased, longer than one character. */
@@ -438,26 +572,42 @@ export class Obj {
 
   tick(): boolean {
     if (this.tickedAt === context.tickEpoch) return false
-    combustionTick(this)
-    const kids = this.children
+    const m = this.material
+    if (m !== undefined) combustionTick(this)
+    const hot = this.tickLists().hot
     // Transfer between objects at the same temperature changes nothing, so when this object
-    // and its children are all at one temperature (the usual case) the pairs are skipped.
-    if (!sameTemperature(this, kids)) {
-      if (this.material !== undefined) for (const k of kids) if (k.material !== undefined) heatTransferTouching(this, k)
-      const hot = kids.filter((k) => k.material !== undefined)
+    // and its children are all at one temperature the pairs are skipped.
+    if (hot.length > 0 && !sameTemperature(this.material, hot)) {
+      if (this.material !== undefined) for (const k of hot) heatTransferTouching(this, k)
       for (let i = 1; i < hot.length; i++) for (let j = 0; j < i; j++) heatTransferTouching(hot[i], hot[j])
     }
-    changeOfState(this)
-    unpolarizedConductivityTick(this, false)
-    // Terminals never change in a tick (no material, contents or terminals of their own), so only
-    // the other children are ticked, from a snapshot since a child's tick may move things.
-    let live = false
-    for (const k of kids) if (!(k instanceof Terminal)) live = true
-    if (live) for (const k of kids.slice()) if (!(k instanceof Terminal)) k.tick()
-    if (this.portals.length > 0) for (const p of this.portals.slice()) p.tick()
+    if (m !== undefined) changeOfState(this)
+    if (this.terminal1 !== undefined) unpolarizedConductivityTick(this, false)
+    // The children's lists are replaced, never changed, when the children change, so this
+    // iterates a snapshot (a child's tick may move things). Portals are only added while building.
+    for (const k of this.tickLists().tickable) k.tick()
+    for (const p of this.portals) p.tick()
     this.tickedAt = context.tickEpoch
     return true
   }
+
+  /**
+   * The children a tick visits: those other than terminals (which never change in a tick:
+   * no material, contents or terminals of their own), and those with a material (heat
+   * exchange), both in UUID order; remade when the children change.
+   */
+  private tickLists(): TickLists {
+    const l = this.tickListsMemo
+    if (l !== undefined && l.childrenRev === this.childrenRev) return l
+    const made: TickLists = {
+      childrenRev: this.childrenRev,
+      tickable: this.children.filter((k) => !(k instanceof Terminal)),
+      hot: this.children.filter((k) => k.material !== undefined)
+    }
+    this.tickListsMemo = made
+    return made
+  }
+
 }
 
 /*
@@ -521,6 +671,36 @@ export class Portal extends Obj {
       `${this.name} from ${this.connectsFrom.name} to ${this.connectsTo.name}`,
       `${this.name} from ${this.connectsTo.name} to ${this.connectsFrom.name}`
     ]
+  }
+
+  private view:
+    | {
+        readonly perspective: Obj
+        readonly fromIn: Obj | undefined
+        readonly toIn: Obj | undefined
+        readonly names: readonly [string, string, string]
+        readonly referents: ParserReferents
+      }
+    | undefined = undefined
+
+  /** Memoised for one perspective while what `referentsFrom` reads stays the same: which sides it contains, and the three names. */
+  override parserReferentsFrom(perspective: Obj): ParserReferents {
+    const v = this.view
+    const from = this.connectsFrom
+    const to = this.connectsTo
+    if (
+      v !== undefined &&
+      v.perspective === perspective &&
+      v.fromIn === from.container &&
+      v.toIn === to.container &&
+      v.names[0] === this.name &&
+      v.names[1] === from.name &&
+      v.names[2] === to.name
+    )
+      return v.referents
+    const referents = parserReferents(this.referentsFrom(perspective).map(referentOf))
+    this.view = { perspective, fromIn: from.container, toIn: to.container, names: [this.name, from.name, to.name], referents }
+    return referents
   }
 
   canonicalReferent(perspective: Obj): string {
@@ -645,6 +825,11 @@ export class Terminal extends Obj {
     return false
   }
 
+  /** Its referents name its parent. */
+  protected override dependencyRev(): number {
+    return this.parentObject.rev
+  }
+
   override referents(): Array<string> {
     const p = this.parentObject.name
     return ["terminal", this.name, `${this.name} on ${p}`, `${p} ${this.name}`, this.descriptName(), `${this.descriptName()} on ${p}`]
@@ -684,15 +869,10 @@ const clip = (increment: number): number =>
  * each moves toward the other by 0.1 x the smaller conductivity x the difference; the
  * second update uses the first's new temperature, as the original does.
  */
-/** Whether `obj` (when it has a material) and every child with a material are at one temperature. */
-const sameTemperature = (obj: Obj, kids: ReadonlyArray<Obj>): boolean => {
-  let t = obj.material?.temperatureC
-  for (const k of kids) {
-    const m = k.material
-    if (m === undefined) continue
-    if (t === undefined) t = m.temperatureC
-    else if (m.temperatureC !== t) return false
-  }
+/** Whether `own` (an object's material, if any) and every one of `hot` (children with a material) are at one temperature. */
+const sameTemperature = (own: Material | undefined, hot: ReadonlyArray<Obj>): boolean => {
+  const t = own === undefined ? hot[0].material!.temperatureC : own.temperatureC
+  for (let i = own === undefined ? 1 : 0; i < hot.length; i++) if (hot[i].material!.temperatureC !== t) return false
   return true
 }
 
@@ -742,6 +922,7 @@ export const setOnFire = (obj: Obj): [boolean, string] => {
   if (m.combustionTicks > 0) {
     m.isCombusting = true
     m.hasCombusted = true
+    obj.renamed()
     return [true, `The ${obj.name} catches fire.`]
   }
   return [true, `The ${obj.name} is not flammable.`]
@@ -758,6 +939,7 @@ export const combustionTick = (obj: Obj): void => {
   if (m.temperatureC < burning) m.temperatureC = burning
   if (m.combustionTicks === 0) {
     m.isCombusting = false
+    obj.renamed()
     const ash = hooks.makeAsh()
     ash.material!.temperatureC = m.temperatureC
     if (obj.container !== undefined) obj.container.addObject(ash)
@@ -767,6 +949,7 @@ export const combustionTick = (obj: Obj): void => {
   for (const c of candidates) {
     if (c.material !== undefined && c.material.substanceName === "water" && c.material.stateOfMatter === "liquid") {
       c.material.temperatureC = m.temperatureC
+      if (m.isCombusting) obj.renamed()
       m.isCombusting = false
       m.temperatureC = m.combustionPoint - 10.0
       break
