@@ -4,8 +4,8 @@
  * referent" each object is written with in the valid-action and object lists.
  */
 import type { ActionDef, Assignments } from "./Actions.js"
-import { javaTrim, tokenJoin, tokenize } from "./Text.js"
-import { current, initialBit, type Obj, Portal, type Referent, uuidOrdered } from "./world/Obj.js"
+import { javaTrim, tokenJoin } from "./Text.js"
+import { initialIndex, type Obj, type ParserReferents, Portal, type Referent } from "./world/Obj.js"
 
 export { javaTrim, tokenize, tokenJoin } from "./Text.js"
 
@@ -64,7 +64,7 @@ const matchingReferents = (text: string, bases: ReadonlyArray<Referent>, contain
     if (b.tok.length > 0 && !text.startsWith(b.tok)) continue
     if (b.lower.length > 1) (hits ??= []).push(b.tok)
     if (container === undefined) continue
-    for (const c of container.referentsMemo().all) {
+    for (const c of container.referentList().all) {
       for (const link of links) {
         if (b.tok.length > 0 && c.tok.length > 0) {
           if (text.startsWith(link, b.tok.length) && text.startsWith(c.tok, b.tok.length + link.length)) (hits ??= []).push(b.tok + link + c.tok)
@@ -100,8 +100,7 @@ const populate = (
   input: string,
   pattern: ActionDef["trigger"],
   at: number,
-  objs: ReadonlyArray<Obj>,
-  room: Obj,
+  objs: NamableIndex | undefined,
   soFar: ReadonlyArray<Obj>,
   out: Array<ReadonlyArray<Obj>>
 ): void => {
@@ -111,42 +110,108 @@ const populate = (
   }
   const e = pattern[at]
   if ("slot" in e) {
-    const bit = initialBit(input)
-    for (const o of objs) {
-      const refs = o.parserReferentsFrom(room)
-      if ((refs.initials & bit) === 0) continue
+    // The objects come in no order; the original tries them in UUID order (each one's referents sorted).
+    if (objs === undefined) return
+    let hits: Array<{ readonly o: Obj; readonly rs: ReadonlyArray<string> }> | undefined
+    for (const { o, refs } of objs.byInitial[initialIndex(input)]) {
       const rs = matchingReferents(input, refs.nonBlank, o.container)
-      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, room, [...soFar, o], out)
+      if (rs.length > 0) (hits ??= []).push({ o, rs })
     }
+    if (hits === undefined) return
+    if (hits.length > 1) hits.sort((a, b) => a.o.uuid - b.o.uuid)
+    for (const { o, rs } of hits) for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, [...soFar, o], out)
   } else {
-    for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, room, soFar, out)
+    for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, soFar, out)
   }
 }
 
 const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>) => a.length === b.length && a.every((o, i) => o === b[i])
 
-/** The objects a command can name (visible from the agent's location, hidden ones too, in UUID order), cached per agent until something moves. */
-const namable = new WeakMap<Obj, { room: Obj; structure: number; objs: Array<Obj> }>()
-
-const everythingCache = new WeakMap<Obj, { structure: number; objs: Array<Obj> }>()
-
-/** Every object of the world in UUID order, hidden ones too (what teleport can name), cached until something moves. */
-const allNamableObjects = (universe: Obj): Array<Obj> => {
-  const structure = current().structure
-  const hit = everythingCache.get(universe)
-  if (hit !== undefined && hit.structure === structure) return hit.objs
-  const objs = uuidOrdered(collectAccessible(universe, true))
-  everythingCache.set(universe, { structure, objs })
-  return objs
+/**
+ * `collectAccessible(root, true)` as a set, in no particular order (the parser sorts what
+ * matches): the root, its portals and where they lead, and everything reachable through
+ * open containers, hidden things and every portal on the way included.
+ */
+const addNamable = (root: Obj, into: Array<Obj>, seen: Set<Obj>): void => {
+  const add = (o: Obj) => {
+    if (!seen.has(o)) {
+      seen.add(o)
+      into.push(o)
+    }
+  }
+  const inside = (o: Obj): void => {
+    for (const c of o.children) {
+      add(c)
+      for (const t of c.visibleTerminals(true)) add(t)
+      if (c.containerProps?.isOpen === true) inside(c)
+    }
+    for (const p of o.portals) add(p)
+  }
+  add(root)
+  for (const p of root.portals) {
+    add(p)
+    const to = (p as Portal).connectsToFrom(root)
+    if (to !== undefined) add(to)
+  }
+  inside(root)
 }
 
-const namableObjects = (agent: Obj, room: Obj): Array<Obj> => {
-  const structure = current().structure
+/** An object a command can name, with its parser referents as seen from the agent's location. */
+interface Candidate {
+  readonly o: Obj
+  readonly refs: ParserReferents
+}
+
+/**
+ * Objects a command can name, bucketed by the first character of their referents (bit
+ * `c & 31` of `initials`), for one location; exact while nothing moves (`structure`) and
+ * no referent changes (`naming`).
+ */
+interface NamableIndex {
+  readonly room: Obj
+  readonly structure: number
+  readonly naming: number
+  readonly byInitial: ReadonlyArray<ReadonlyArray<Candidate>>
+}
+
+const buildIndex = (objs: ReadonlyArray<Obj>, room: Obj): NamableIndex => {
+  const byInitial: Array<Array<Candidate>> = Array.from({ length: 32 }, () => [])
+  for (const o of objs) {
+    const refs = o.parserReferentsFrom(room)
+    for (let b = 0; b < 32; b++) if ((refs.initials & (1 << b)) !== 0) byInitial[b].push({ o, refs })
+  }
+  return { room, structure: room.world.structure, naming: room.world.naming, byInitial }
+}
+
+const fresh = (i: NamableIndex | undefined, room: Obj): i is NamableIndex =>
+  i !== undefined && i.room === room && i.structure === room.world.structure && i.naming === room.world.naming
+
+/** What a command can name from the agent's location (the location, what is reachable in it, the agent's things), per agent. */
+const namable = new WeakMap<Obj, NamableIndex>()
+
+/** Everything in the world, hidden things too (what teleport can name), per universe. */
+const everything = new WeakMap<Obj, NamableIndex>()
+
+const allNamable = (universe: Obj, room: Obj): NamableIndex => {
+  const hit = everything.get(universe)
+  if (fresh(hit, room)) return hit
+  const objs: Array<Obj> = []
+  addNamable(universe, objs, new Set())
+  const made = buildIndex(objs, room)
+  everything.set(universe, made)
+  return made
+}
+
+const namableFrom = (agent: Obj, room: Obj): NamableIndex => {
   const hit = namable.get(agent)
-  if (hit !== undefined && hit.room === room && hit.structure === structure) return hit.objs
-  const objs = uuidOrdered([...collectAccessible(room, true), ...collectAccessible(agent, true)])
-  namable.set(agent, { room, structure, objs })
-  return objs
+  if (fresh(hit, room)) return hit
+  const objs: Array<Obj> = []
+  const seen = new Set<Obj>()
+  addNamable(room, objs, seen)
+  addNamable(agent, objs, seen)
+  const made = buildIndex(objs, room)
+  namable.set(agent, made)
+  return made
 }
 
 export interface ParseWorld {
@@ -157,22 +222,15 @@ export interface ParseWorld {
 
 /** Every action match of the input, per action, in action order. */
 export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
-  const text = tokenize(input.toLowerCase()).join(" ")
+  const text = tokenJoin(input.toLowerCase())
   const room = w.agent.container!
-  let visible: Array<Obj> | undefined
-  let everything: Array<Obj> | undefined
   const matches: Array<Match> = []
   for (const def of w.defs) {
     const first = def.trigger[0] as ReadonlyArray<string>
     if (!first.some((p) => text.startsWith(p))) continue
-    const objs =
-      def.trigger.length === 1
-        ? []
-        : def.oracle
-          ? (everything ??= allNamableObjects(w.universe))
-          : (visible ??= namableObjects(w.agent, room))
+    const objs = def.trigger.length === 1 ? undefined : def.oracle ? allNamable(w.universe, room) : namableFrom(w.agent, room)
     const found: Array<ReadonlyArray<Obj>> = []
-    populate(text, def.trigger, 0, objs, room, [], found)
+    populate(text, def.trigger, 0, objs, [], found)
     const unique: Array<ReadonlyArray<Obj>> = []
     for (const t of found) if (!unique.some((u) => sameTuple(u, t))) unique.push(t)
     for (const objects of unique) matches.push({ def, objects })

@@ -30,11 +30,13 @@ export interface WorldContext {
   tickEpoch: number
   /** Bumped whenever something moves or a container opens or closes: lists of reachable objects are cached against it. */
   structure: number
+  /** Bumped whenever some object's referents may change (each bump of an object's `rev`): indexes of referents are cached against it. */
+  naming: number
   selfWateringFlowerPots: boolean
   random: () => number
 }
 
-let context: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, selfWateringFlowerPots: false, random: () => 0 }
+let context: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, naming: 0, selfWateringFlowerPots: false, random: () => 0 }
 
 /** Makes `ctx` the world new objects belong to (set before building or stepping a world). */
 export const enter = (ctx: WorldContext): void => {
@@ -169,35 +171,50 @@ export interface ParserReferents {
   readonly initials: number
 }
 
-/** The bit of `initials` a text starting with `text` needs (bit 0 for the empty text). */
-export const initialBit = (text: string): number => 1 << (text.charCodeAt(0) & 31)
+/** The bit of `initials` (as an index) a text starting with `text` needs (0 for the empty text). */
+export const initialIndex = (text: string): number => text.charCodeAt(0) & 31
 
 const parserReferents = (all: ReadonlyArray<Referent>): ParserReferents => {
   const nonBlank = all.filter((r) => r.nonBlank)
   let initials = 0
-  for (const r of nonBlank) initials |= r.tok.length === 0 ? -1 : initialBit(r.tok)
+  for (const r of nonBlank) initials |= r.tok.length === 0 ? -1 : 1 << initialIndex(r.tok)
   return { nonBlank, initials }
 }
 
-/**
- * An object's referents as of one revision (see `Obj.rev`): `referents()` in its order
- * with their forms, the parser's, and, once asked for, `referentsWithContainers` sorted
- * (valid against the container's memo it was made with).
- */
-export interface ReferentsMemo extends ParserReferents {
-  readonly rev: number
-  readonly dependencyRev: number
+/** `referents()` of an object with their forms and the parser's view of them; immutable, and shared by objects whose referents are the same. */
+export interface ReferentList extends ParserReferents {
   readonly all: ReadonlyArray<Referent>
-  withContainers: { readonly container: Obj | undefined; readonly containerMemo: ReferentsMemo | undefined; readonly sorted: ReadonlyArray<string> } | undefined
 }
 
-interface TickLists {
-  readonly childrenRev: number
-  readonly tickable: ReadonlyArray<Obj>
-  readonly hot: ReadonlyArray<Obj>
+const referentList = (raw: ReadonlyArray<string>): ReferentList => {
+  const all = raw.map(referentOf)
+  return { all, ...parserReferents(all) }
 }
+
+const sameReferents = (list: ReferentList, raw: ReadonlyArray<string>): boolean => {
+  if (list.all.length !== raw.length) return false
+  for (let i = 0; i < raw.length; i++) if (list.all[i].raw !== raw[i]) return false
+  return true
+}
+
+/**
+ * An object's referent list as of one revision (see `Obj.rev`) and, once asked for,
+ * `referentsWithContainers` sorted, valid while its own list, its container and the
+ * container's list are the ones it was made with.
+ */
+interface ReferentsMemo {
+  readonly rev: number
+  readonly dependency: unknown
+  readonly list: ReferentList
+  withContainers: { readonly list: ReferentList; readonly container: Obj | undefined; readonly containerList: ReferentList | undefined; readonly sorted: ReadonlyArray<string> } | undefined
+}
+
+/** Terminals' referent lists by parent name and terminal name (nothing else shows in them): most objects are terminals, and most are alike. */
+const terminalLists = new Map<string, Map<string, ReferentList>>()
 
 export class Obj {
+  /** The world this object was made in (whose counters its changes bump, whichever world is entered). */
+  declare readonly world: WorldContext
   declare private nameValue: string
   declare objType: string
   declare deleted: boolean
@@ -209,11 +226,8 @@ export class Obj {
    */
   declare rev: number
   declare private memo: ReferentsMemo | undefined
-  /** Bumped whenever `children` changes (the only places: `addObject` and `removeObjectFromContainer`). */
-  declare private childrenRev: number
-  declare private tickListsMemo: TickLists | undefined
-  /** The universe tick this object last ticked in (the original clears a flag over the whole tree instead). */
-  declare tickedAt: number
+  /** Made at its first tick (once the object is fully built): see `TickState`. */
+  declare private tickStateValue: TickState | undefined
   declare container: Obj | undefined
   declare readonly children: Array<Obj>
   declare readonly portals: Array<Obj>
@@ -234,16 +248,15 @@ export class Obj {
   // Fields are assigned here rather than declared with initialisers: objects are made by the
   // hundred per reset, and V8 defines class fields much more slowly than it assigns them.
   constructor(includeTerminals = true) {
+    this.world = context
     this.container = undefined
     this.rev = 0
     this.memo = undefined
-    this.childrenRev = 0
-    this.tickListsMemo = undefined
+    this.tickStateValue = undefined
     this.nameValue = ""
     this.objType = ""
     this.deleted = false
     this.hiddenValue = false
-    this.tickedAt = -1
     this.children = []
     this.portals = []
     this.electricalRole = ROLE_USER
@@ -293,6 +306,7 @@ export class Obj {
   renamed(): void {
     this.rev++
     if (this.container !== undefined) this.container.rev++
+    this.world.naming++
   }
 
   /*
@@ -384,9 +398,10 @@ export class Obj {
   addObject(obj: Obj): void {
     if (obj === this) return
     obj.removeAndResetContainer()
-    context.structure++
+    this.world.structure++
+    this.world.naming++
     this.rev++
-    this.childrenRev++
+    if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
     insertSorted(this.children, obj)
     obj.container = this
   }
@@ -395,7 +410,7 @@ export class Obj {
     const i = this.children.indexOf(obj)
     if (i === -1) return false
     this.children.splice(i, 1)
-    this.childrenRev++
+    if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
     context.structure++
     this.rev++
     obj.container = undefined
@@ -440,36 +455,50 @@ export class Obj {
     return this.referents()
   }
 
-  /** What else `referents()` reads besides this object (a terminal: its parent's name), as a revision. */
-  protected dependencyRev(): number {
-    return 0
+  /** What `referents()` reads besides this object's own state (a terminal: its parent's name); compared with ===. */
+  protected referentsDependency(): unknown {
+    return undefined
   }
 
-  /** `referents()` with their forms, memoised until this object's revision changes (portals, whose referents depend on the viewer, are not memoised). */
-  referentsMemo(): ReferentsMemo {
+  /** A list shared with other objects that have the same referents, when this object can tell without making them. */
+  protected sharedReferentList(): ReferentList | undefined {
+    return undefined
+  }
+
+  /**
+   * `referents()` with their forms, memoised until this object's revision or dependency
+   * changes; when they come out the same again, the same list (portals' referents depend
+   * on the viewer: see `parserReferentsFrom`).
+   */
+  referentList(): ReferentList {
     const m = this.memo
-    if (m !== undefined && m.rev === this.rev && m.dependencyRev === this.dependencyRev()) return m
-    const all = this.referents().map(referentOf)
-    const made: ReferentsMemo = { rev: this.rev, dependencyRev: this.dependencyRev(), all, ...parserReferents(all), withContainers: undefined }
-    this.memo = made
-    return made
+    const dependency = this.referentsDependency()
+    if (m !== undefined && m.rev === this.rev && m.dependency === dependency) return m.list
+    let list = this.sharedReferentList()
+    if (list === undefined) {
+      const raw = this.referents()
+      list = m !== undefined && sameReferents(m.list, raw) ? m.list : referentList(raw)
+    }
+    this.memo = { rev: this.rev, dependency, list, withContainers: m?.withContainers }
+    return list
   }
 
   /** The parser's referents of this object seen from `perspective` (the memo's, but for portals). */
   parserReferentsFrom(_perspective: Obj): ParserReferents {
-    return this.referentsMemo()
+    return this.referentList()
   }
 
   /** `referentsWithContainers(perspective)` sorted, memoised for objects other than portals. */
   sortedReferentsWithContainers(perspective: Obj): ReadonlyArray<string> {
     if (this instanceof Portal) return this.referentsWithContainers(perspective).sort()
-    const m = this.referentsMemo()
+    const list = this.referentList()
+    const m = this.memo!
     const c = this.container
-    const cm = c?.referentsMemo()
+    const containerList = c?.referentList()
     const w = m.withContainers
-    if (w !== undefined && w.container === c && w.containerMemo === cm) return w.sorted
+    if (w !== undefined && w.list === list && w.container === c && w.containerList === containerList) return w.sorted
     const sorted = this.referentsWithContainers(perspective).sort()
-    m.withContainers = { container: c, containerMemo: cm, sorted }
+    m.withContainers = { list, container: c, containerList, sorted }
     return sorted
   }
 
@@ -567,47 +596,95 @@ export class Obj {
    * Ticks
    */
   wasTickProcessed(): boolean {
-    return this.tickedAt === context.tickEpoch
+    return this.tickState().tickedAt === context.tickEpoch
   }
 
   tick(): boolean {
-    if (this.tickedAt === context.tickEpoch) return false
-    const m = this.material
-    if (m !== undefined) combustionTick(this)
-    const hot = this.tickLists().hot
-    // Transfer between objects at the same temperature changes nothing, so when this object
-    // and its children are all at one temperature the pairs are skipped.
-    if (hot.length > 0 && !sameTemperature(this.material, hot)) {
-      if (this.material !== undefined) for (const k of hot) heatTransferTouching(this, k)
-      for (let i = 1; i < hot.length; i++) for (let j = 0; j < i; j++) heatTransferTouching(hot[i], hot[j])
-    }
-    if (m !== undefined) changeOfState(this)
-    if (this.terminal1 !== undefined) unpolarizedConductivityTick(this, false)
-    // The children's lists are replaced, never changed, when the children change, so this
-    // iterates a snapshot (a child's tick may move things). Portals are only added while building.
-    for (const k of this.tickLists().tickable) k.tick()
-    for (const p of this.portals) p.tick()
-    this.tickedAt = context.tickEpoch
-    return true
+    return tickBase(this.tickState())
   }
 
-  /**
-   * The children a tick visits: those other than terminals (which never change in a tick:
-   * no material, contents or terminals of their own), and those with a material (heat
-   * exchange), both in UUID order; remade when the children change.
-   */
-  private tickLists(): TickLists {
-    const l = this.tickListsMemo
-    if (l !== undefined && l.childrenRev === this.childrenRev) return l
-    const made: TickLists = {
-      childrenRev: this.childrenRev,
-      tickable: this.children.filter((k) => !(k instanceof Terminal)),
-      hot: this.children.filter((k) => k.material !== undefined)
-    }
-    this.tickListsMemo = made
-    return made
+  /** This object's tick record, made at its first use (objects are complete by then: material, terminals and class are fixed). */
+  tickState(): TickState {
+    return (this.tickStateValue ??= new TickState(this, this.material, this.terminal1, this.terminal2, this.portals, this.tick === Obj.prototype.tick, this.electricalKind() === "plain"))
   }
+}
 
+/**
+ * What the base tick of one object reads, in records of one shape: the object classes are
+ * many, and reading the same field from objects of many classes is slow. All of it is
+ * fixed once the object is built (the material, the terminals, the portal list, whether
+ * the class overrides `tick`, its electrical kind), but the tick epoch it last ticked in
+ * and the lists made from its children, remade when the children change (`stale`).
+ */
+export class TickState {
+  /** The universe tick this object last ticked in (the original clears a flag over the whole tree instead). */
+  tickedAt = -1
+  stale = true
+  /** The children's tick records but terminals' (which never change in a tick: no material, contents or terminals of their own), in UUID order. */
+  tickable: ReadonlyArray<TickState> = []
+  /** The children's materials, in UUID order (heat exchange). */
+  hot: ReadonlyArray<Material> = []
+  constructor(
+    readonly obj: Obj,
+    readonly material: Material | undefined,
+    readonly terminal1: Terminal | undefined,
+    readonly terminal2: Terminal | undefined,
+    readonly portals: ReadonlyArray<Obj>,
+    /** The class keeps the base tick, so it can be run without a call through the object. */
+    readonly plainTick: boolean,
+    readonly plainKind: boolean
+  ) {}
+
+  /** Remakes the lists when the children changed; the lists are replaced, never changed, so a tick iterates a snapshot. */
+  refresh(): void {
+    if (!this.stale) return
+    const tickable: Array<TickState> = []
+    const hot: Array<Material> = []
+    for (const k of this.obj.children) {
+      if (!(k instanceof Terminal)) tickable.push(k.tickState())
+      if (k.material !== undefined) hot.push(k.material)
+    }
+    this.tickable = tickable
+    this.hot = hot
+    this.stale = false
+  }
+}
+
+/**
+ * The base tick (EnvObject.tick with the processes every object runs): combustion, heat
+ * exchange with and among its children, change of state, conductivity, then its children
+ * (from a snapshot: a child's tick may move things) and its portals (added only while
+ * building).
+ */
+const tickBase = (st: TickState): boolean => {
+  if (st.tickedAt === context.tickEpoch) return false
+  const obj = st.obj
+  const m = st.material
+  if (m !== undefined) combustionTick(obj, m)
+  st.refresh()
+  const hot = st.hot
+  // Transfer between objects at the same temperature changes nothing, so when this object
+  // and its children are all at one temperature the pairs are skipped.
+  if (hot.length > 0 && !sameTemperature(m, hot)) {
+    if (m !== undefined) for (const k of hot) heatTransfer(m, k)
+    for (let i = 1; i < hot.length; i++) for (let j = 0; j < i; j++) heatTransfer(hot[i], hot[j])
+  }
+  if (m !== undefined) changeOfState(obj, false, m)
+  if (st.terminal1 !== undefined) {
+    if (st.plainKind && m?.electricallyConductive !== true) {
+      // unpolarizedConductivityTick of a non-conductor
+      st.terminal1.voltage = undefined
+      st.terminal2!.voltage = undefined
+    } else unpolarizedConductivityTick(obj, false)
+  }
+  st.refresh()
+  for (const k of st.tickable) {
+    if (k.plainTick) tickBase(k)
+    else k.obj.tick()
+  }
+  for (const p of st.portals) p.tick()
+  st.tickedAt = context.tickEpoch
+  return true
 }
 
 /*
@@ -765,6 +842,10 @@ export class ElectricalConnection {
   getConnections(): Array<Obj> {
     return this.other === undefined ? [] : [this.other]
   }
+  /** The one connection, if any (getConnections without the array). */
+  peer(): Obj | undefined {
+    return this.other
+  }
   add(obj: Obj): boolean {
     if (this.other !== undefined) return false
     this.other = obj
@@ -806,28 +887,40 @@ export class Terminal extends Obj {
   }
 
   connectsToVoltage(): boolean {
-    for (const o of this.connections.getConnections()) if (o instanceof Terminal && o.voltage === VOLTAGE_GENERATOR) return true
-    return false
+    const o = this.connections.peer()
+    return o instanceof Terminal && o.voltage === VOLTAGE_GENERATOR
   }
 
   /** Whether this terminal leads, within `maxSteps` objects, to a generator's ground. */
   connectsToGround(maxSteps = 10): boolean {
-    for (const co of this.connections.getConnections()) {
-      if (!(co instanceof Terminal)) continue
-      const parent = co.parentObject
-      const kind = parent.electricalKind()
-      if (kind === "polarized" && parent.isGenerator()) return co.voltage === VOLTAGE_GROUND
-      if (kind === "plain" && (parent.material === undefined || !parent.material.electricallyConductive)) return false
-      const other = parent.otherTerminal(co)
-      if (other === undefined) return false
-      if (maxSteps > 0 && other.connectsToGround(maxSteps - 1)) return true
-    }
-    return false
+    const co = this.connections.peer()
+    if (!(co instanceof Terminal)) return false
+    const parent = co.parentObject
+    const kind = parent.electricalKind()
+    if (kind === "polarized" && parent.isGenerator()) return co.voltage === VOLTAGE_GROUND
+    if (kind === "plain" && (parent.material === undefined || !parent.material.electricallyConductive)) return false
+    const other = parent.otherTerminal(co)
+    if (other === undefined) return false
+    return maxSteps > 0 && other.connectsToGround(maxSteps - 1)
   }
 
   /** Its referents name its parent. */
-  protected override dependencyRev(): number {
-    return this.parentObject.rev
+  protected override referentsDependency(): unknown {
+    return this.parentObject.name
+  }
+
+  /** Without a material (so with its name as its descriptName) its referents follow from its name and its parent's. */
+  protected override sharedReferentList(): ReferentList | undefined {
+    if (this.material !== undefined) return undefined
+    const parent = this.parentObject.name
+    let byName = terminalLists.get(parent)
+    if (byName === undefined) {
+      if (terminalLists.size > 10_000) terminalLists.clear()
+      terminalLists.set(parent, (byName = new Map()))
+    }
+    let list = byName.get(this.name)
+    if (list === undefined) byName.set(this.name, (list = referentList(this.referents())))
+    return list
   }
 
   override referents(): Array<string> {
@@ -864,22 +957,19 @@ const MAX_TRANSFER_PER_STEP = 1000.0
 const clip = (increment: number): number =>
   Math.abs(increment) > MAX_TRANSFER_PER_STEP ? MAX_TRANSFER_PER_STEP * Math.sign(increment) : increment
 
+/** Whether `own` (an object's material, if any) and every one of `hot` (its children's materials) are at one temperature. */
+const sameTemperature = (own: Material | undefined, hot: ReadonlyArray<Material>): boolean => {
+  const t = own === undefined ? hot[0].temperatureC : own.temperatureC
+  for (let i = own === undefined ? 1 : 0; i < hot.length; i++) if (hot[i].temperatureC !== t) return false
+  return true
+}
+
 /**
  * Conductive transfer between touching objects (HeatTransfer.heatTransferTouchingObjects):
  * each moves toward the other by 0.1 x the smaller conductivity x the difference; the
  * second update uses the first's new temperature, as the original does.
  */
-/** Whether `own` (an object's material, if any) and every one of `hot` (children with a material) are at one temperature. */
-const sameTemperature = (own: Material | undefined, hot: ReadonlyArray<Obj>): boolean => {
-  const t = own === undefined ? hot[0].material!.temperatureC : own.temperatureC
-  for (let i = own === undefined ? 1 : 0; i < hot.length; i++) if (hot[i].material!.temperatureC !== t) return false
-  return true
-}
-
-export const heatTransferTouching = (a: Obj, b: Obj): void => {
-  const ma = a.material
-  const mb = b.material
-  if (ma === undefined || mb === undefined) return
+export const heatTransfer = (ma: Material, mb: Material): void => {
   const k = Math.min(ma.thermalConductivity, mb.thermalConductivity)
   ma.temperatureC += clip((mb.temperatureC - ma.temperatureC) * k * HEAT_TRANSFER_COEFFICIENT)
   mb.temperatureC += clip((ma.temperatureC - mb.temperatureC) * k * HEAT_TRANSFER_COEFFICIENT)
@@ -902,8 +992,7 @@ export const heatTransferCoolingSource = (source: Obj, cooled: Obj): void => {
 }
 
 /** StateOfMatter.ChangeOfState: solid below melting, gas above boiling; a change renames the object. */
-export const changeOfState = (obj: Obj, forceNameUpdate = false): void => {
-  const m = obj.material
+export const changeOfState = (obj: Obj, forceNameUpdate = false, m: Material | undefined = obj.material): void => {
   if (m === undefined) return
   const inferred = m.temperatureC < m.meltingPoint ? "solid" : m.temperatureC > m.boilingPoint ? "gas" : "liquid"
   if (m.stateOfMatter !== inferred || forceNameUpdate) {
@@ -929,10 +1018,9 @@ export const setOnFire = (obj: Obj): [boolean, string] => {
 }
 
 /** Combustion.combustionTick: ignition above the combustion point, burn-down to ash, water puts it out. */
-export const combustionTick = (obj: Obj): void => {
-  const m = obj.material
+export const combustionTick = (obj: Obj, m: Material | undefined = obj.material): void => {
   if (m === undefined) return
-  if (m.temperatureC >= m.combustionPoint && !obj.isOnFire()) setOnFire(obj)
+  if (m.temperatureC >= m.combustionPoint && !m.isCombusting) setOnFire(obj)
   if (!(m.isCombusting && m.combustionTicks > 0)) return
   m.combustionTicks -= 1
   const burning = m.combustionPoint + COMBUSTION_DELTA_TEMP
