@@ -296,6 +296,7 @@ export const runAction = (name: string, a: Assignments, w: ActionWorld): [string
       if (obj.containerProps !== undefined && !obj.containerProps.isOpen) {
         obj.containerProps.isOpen = true
         obj.world.structure++
+        obj.touchSubtree()
         return [`The ${obj.name} is now open.`, true]
       }
       return [UNKNOWN_CATCH, false]
@@ -311,6 +312,7 @@ export const runAction = (name: string, a: Assignments, w: ActionWorld): [string
       if (obj.containerProps !== undefined && obj.containerProps.isOpen) {
         obj.containerProps.isOpen = false
         obj.world.structure++
+        obj.touchSubtree()
         return [`The ${obj.name} is now closed.`, true]
       }
       return [UNKNOWN_CATCH, false]

@@ -204,7 +204,10 @@ export class ScienceWorld {
       for (const o of universe.contentsAndPortalsRecursive(true, true)) {
         if (simplifications.openDoors && o instanceof Portal && o.isOpenable) o.isOpen = true
         const cp = o.containerProps
-        if (simplifications.openContainers && cp !== undefined && cp.isContainer && cp.isClosable) cp.isOpen = true
+        if (simplifications.openContainers && cp !== undefined && cp.isContainer && cp.isClosable && !cp.isOpen) {
+          cp.isOpen = true
+          o.touchSubtree()
+        }
       }
       ctx.structure++
     }

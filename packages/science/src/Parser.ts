@@ -5,7 +5,7 @@
  */
 import type { ActionDef, Assignments } from "./Actions.js"
 import { javaTrim, tokenJoin } from "./Text.js"
-import { initialIndex, type Obj, type ParserReferents, Portal, type Referent } from "./world/Obj.js"
+import { mayStart, type Obj, type ParserReferents, Portal, type Referent } from "./world/Obj.js"
 
 export { javaTrim, tokenize, tokenJoin } from "./Text.js"
 
@@ -96,11 +96,26 @@ export const assignmentsOf = (m: Match, agent: Obj): Assignments => {
 }
 
 /** InputParser.populateHelper: every way the pattern consumes the whole string, as object tuples. */
+interface Hit {
+  readonly o: Obj
+  readonly rs: ReadonlyArray<string>
+}
+
+/** Adds `o` to the hits when `input` starts with one of its referents. */
+const consider = (hits: Array<Hit> | undefined, input: string, o: Obj, refs: ParserReferents): Array<Hit> | undefined => {
+  if (!mayStart(refs, input)) return hits
+  const rs = matchingReferents(input, refs.nonBlank, o.container)
+  if (rs.length === 0) return hits
+  if (hits === undefined) return [{ o, rs }]
+  hits.push({ o, rs })
+  return hits
+}
+
 const populate = (
   input: string,
   pattern: ActionDef["trigger"],
   at: number,
-  objs: NamableIndex | undefined,
+  objs: Scope | undefined,
   soFar: ReadonlyArray<Obj>,
   out: Array<ReadonlyArray<Obj>>
 ): void => {
@@ -112,14 +127,20 @@ const populate = (
   if ("slot" in e) {
     // The objects come in no order; the original tries them in UUID order (each one's referents sorted).
     if (objs === undefined) return
-    let hits: Array<{ readonly o: Obj; readonly rs: ReadonlyArray<string> }> | undefined
-    for (const { o, refs } of objs.byInitial[initialIndex(input)]) {
-      const rs = matchingReferents(input, refs.nonBlank, o.container)
-      if (rs.length > 0) (hits ??= []).push({ o, rs })
+    let hits: Array<Hit> | undefined
+    for (const o of objs.loose) hits = consider(hits, input, o, o.parserReferentsFrom(objs.room))
+    for (const part of objs.insides) {
+      for (let i = 0; i < part.refs.length; i++) hits = consider(hits, input, part.objs[i], part.refs[i])
+      for (const p of part.portals) hits = consider(hits, input, p, p.parserReferentsFrom(objs.room))
     }
     if (hits === undefined) return
     if (hits.length > 1) hits.sort((a, b) => a.o.uuid - b.o.uuid)
-    for (const { o, rs } of hits) for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, [...soFar, o], out)
+    let last: Obj | undefined
+    for (const { o, rs } of hits) {
+      if (o === last) continue
+      last = o
+      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, [...soFar, o], out)
+    }
   } else {
     for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, soFar, out)
   }
@@ -127,16 +148,34 @@ const populate = (
 
 const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>) => a.length === b.length && a.every((o, i) => o === b[i])
 
+/** Walks so far: each marks what it has collected with its number (`Obj.walkMark`). */
+let walks = 0
+
 /**
- * `collectAccessible(root, true)` as a set, in no particular order (the parser sorts what
- * matches): the root, its portals and where they lead, and everything reachable through
- * open containers, hidden things and every portal on the way included.
+ * What `collectAccessible(x, true)` reaches inside `x` (its children, their terminals,
+ * the contents of open containers, recursively, hidden things too) with their parser
+ * referents, and the portals on the way (whose referents depend on the viewer): exact
+ * while `x.subtreeRev` stays.
  */
-const addNamable = (root: Obj, into: Array<Obj>, seen: Set<Obj>): void => {
+interface Inside {
+  readonly rev: number
+  readonly objs: ReadonlyArray<Obj>
+  readonly refs: ReadonlyArray<ParserReferents>
+  readonly portals: ReadonlyArray<Obj>
+}
+
+const insides = new WeakMap<Obj, Inside>()
+
+const insideOf = (x: Obj): Inside => {
+  const hit = insides.get(x)
+  if (hit !== undefined && hit.rev === x.subtreeRev) return hit
+  const objs: Array<Obj> = []
+  const portals: Array<Obj> = []
+  const walk = ++walks
   const add = (o: Obj) => {
-    if (!seen.has(o)) {
-      seen.add(o)
-      into.push(o)
+    if (o.walkMark !== walk) {
+      o.walkMark = walk
+      ;(o instanceof Portal ? portals : objs).push(o)
     }
   }
   const inside = (o: Obj): void => {
@@ -147,71 +186,57 @@ const addNamable = (root: Obj, into: Array<Obj>, seen: Set<Obj>): void => {
     }
     for (const p of o.portals) add(p)
   }
-  add(root)
-  for (const p of root.portals) {
-    add(p)
-    const to = (p as Portal).connectsToFrom(root)
-    if (to !== undefined) add(to)
-  }
-  inside(root)
-}
-
-/** An object a command can name, with its parser referents as seen from the agent's location. */
-interface Candidate {
-  readonly o: Obj
-  readonly refs: ParserReferents
+  inside(x)
+  const made = { rev: x.subtreeRev, objs, refs: objs.map((o) => o.referentList()), portals }
+  insides.set(x, made)
+  return made
 }
 
 /**
- * Objects a command can name, bucketed by the first character of their referents (bit
- * `c & 31` of `initials`), for one location; exact while nothing moves (`structure`) and
- * no referent changes (`naming`).
+ * What a command can name, as InputParser.collectAccessibleObjects gathers it from some
+ * roots, in pieces: objects whose referents are made when asked (the roots, their portals
+ * and where those lead, and the like) and the insides of containers. Objects may come more
+ * than once.
  */
-interface NamableIndex {
+interface Scope {
+  /** The agent's location: portals' referents are as seen from there. */
   readonly room: Obj
-  readonly structure: number
-  readonly naming: number
-  readonly byInitial: ReadonlyArray<ReadonlyArray<Candidate>>
+  readonly loose: ReadonlyArray<Obj>
+  readonly insides: ReadonlyArray<Inside>
 }
 
-const buildIndex = (objs: ReadonlyArray<Obj>, room: Obj): NamableIndex => {
-  const byInitial: Array<Array<Candidate>> = Array.from({ length: 32 }, () => [])
-  for (const o of objs) {
-    const refs = o.parserReferentsFrom(room)
-    for (let b = 0; b < 32; b++) if ((refs.initials & (1 << b)) !== 0) byInitial[b].push({ o, refs })
+/** collectAccessible(root, true) of each root. */
+const scopeOf = (room: Obj, roots: ReadonlyArray<Obj>): Scope => {
+  const loose: Array<Obj> = []
+  for (const root of roots) {
+    loose.push(root)
+    for (const p of root.portals) {
+      loose.push(p)
+      const to = (p as Portal).connectsToFrom(root)
+      if (to !== undefined) loose.push(to)
+    }
   }
-  return { room, structure: room.world.structure, naming: room.world.naming, byInitial }
+  return { room, loose, insides: roots.map(insideOf) }
 }
 
-const fresh = (i: NamableIndex | undefined, room: Obj): i is NamableIndex =>
-  i !== undefined && i.room === room && i.structure === room.world.structure && i.naming === room.world.naming
-
-/** What a command can name from the agent's location (the location, what is reachable in it, the agent's things), per agent. */
-const namable = new WeakMap<Obj, NamableIndex>()
-
-/** Everything in the world, hidden things too (what teleport can name), per universe. */
-const everything = new WeakMap<Obj, NamableIndex>()
-
-const allNamable = (universe: Obj, room: Obj): NamableIndex => {
-  const hit = everything.get(universe)
-  if (fresh(hit, room)) return hit
-  const objs: Array<Obj> = []
-  addNamable(universe, objs, new Set())
-  const made = buildIndex(objs, room)
-  everything.set(universe, made)
-  return made
-}
-
-const namableFrom = (agent: Obj, room: Obj): NamableIndex => {
-  const hit = namable.get(agent)
-  if (fresh(hit, room)) return hit
-  const objs: Array<Obj> = []
-  const seen = new Set<Obj>()
-  addNamable(room, objs, seen)
-  addNamable(agent, objs, seen)
-  const made = buildIndex(objs, room)
-  namable.set(agent, made)
-  return made
+/**
+ * Everything teleport can name: collectAccessible(universe, true), with what is inside
+ * each of the universe's children (the locations) kept apart, so that a change in one
+ * location leaves the others' lists as they are.
+ */
+const everythingFrom = (universe: Obj, room: Obj): Scope => {
+  const loose: Array<Obj> = [universe]
+  for (const p of universe.portals) {
+    loose.push(p)
+    const to = (p as Portal).connectsToFrom(universe)
+    if (to !== undefined) loose.push(to)
+  }
+  const parts: Array<Inside> = []
+  for (const c of universe.children) {
+    loose.push(c, ...c.visibleTerminals(true))
+    if (c.containerProps?.isOpen === true) parts.push(insideOf(c))
+  }
+  return { room, loose, insides: parts }
 }
 
 export interface ParseWorld {
@@ -224,11 +249,13 @@ export interface ParseWorld {
 export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
   const text = tokenJoin(input.toLowerCase())
   const room = w.agent.container!
+  let namable: Scope | undefined
+  let everything: Scope | undefined
   const matches: Array<Match> = []
   for (const def of w.defs) {
     const first = def.trigger[0] as ReadonlyArray<string>
     if (!first.some((p) => text.startsWith(p))) continue
-    const objs = def.trigger.length === 1 ? undefined : def.oracle ? allNamable(w.universe, room) : namableFrom(w.agent, room)
+    const objs = def.trigger.length === 1 ? undefined : def.oracle ? (everything ??= everythingFrom(w.universe, room)) : (namable ??= scopeOf(room, [room, w.agent]))
     const found: Array<ReadonlyArray<Obj>> = []
     populate(text, def.trigger, 0, objs, [], found)
     const unique: Array<ReadonlyArray<Obj>> = []

@@ -268,7 +268,7 @@ export class Bee extends WanderingAnimal {
   private moveIntoFlower(): boolean {
     const here = this.container
     if (here === undefined) return false
-    const flowers = here.contentsAccessible().filter((o) => o instanceof Flower)
+    const flowers = here.contentsAccessibleWhere((o) => o instanceof Flower)
     if (flowers.length === 0) return false
     flowers[Math.floor(current().random() * flowers.length)].addObject(this)
     return true
@@ -276,7 +276,7 @@ export class Bee extends WanderingAnimal {
   private collectPollen(): boolean {
     const here = this.container
     if (here === undefined) return false
-    if (this.contentsAccessible().filter((o) => o instanceof Pollen).length > this.maxPollen) return false
+    if (this.contentsAccessibleWhere((o) => o instanceof Pollen).length > this.maxPollen) return false
     const pollens = here.children.filter((o) => o instanceof Pollen)
     if (pollens.length === 0) return false
     this.addObject(pollens[Math.floor(current().random() * pollens.length)])

@@ -164,21 +164,33 @@ export const referentOf = (raw: string): Referent => {
   return r
 }
 
-/** The parser's referents of an object (its non-blank ones) and a filter on the first character of their tokenised forms. */
+/**
+ * The parser's referents of an object (its non-blank ones) and a filter on their
+ * tokenised forms: a text can start with one of them only if the first two characters
+ * pass (see `mayStart`).
+ */
 export interface ParserReferents {
   readonly nonBlank: ReadonlyArray<Referent>
-  /** Bit (c & 31) is set for the first character c of each non-blank tokenised form; all bits when one is empty (it matches any text). */
-  readonly initials: number
+  /** Bit (c & 31) for the first character c of each form; all bits when one is empty. */
+  readonly firsts: number
+  /** Bit (c & 31) for the second character c of each form; all bits when one is shorter than two. */
+  readonly seconds: number
 }
 
-/** The bit of `initials` (as an index) a text starting with `text` needs (0 for the empty text). */
-export const initialIndex = (text: string): number => text.charCodeAt(0) & 31
+const bitAt = (s: string, i: number): number => 1 << (s.charCodeAt(i) & 31)
+
+/** Whether `text` may start with one of these referents' tokenised forms (false only when it cannot). */
+export const mayStart = (refs: ParserReferents, text: string): boolean => (refs.firsts & bitAt(text, 0)) !== 0 && (refs.seconds & bitAt(text, 1)) !== 0
 
 const parserReferents = (all: ReadonlyArray<Referent>): ParserReferents => {
   const nonBlank = all.filter((r) => r.nonBlank)
-  let initials = 0
-  for (const r of nonBlank) initials |= r.tok.length === 0 ? -1 : 1 << initialIndex(r.tok)
-  return { nonBlank, initials }
+  let firsts = 0
+  let seconds = 0
+  for (const { tok } of nonBlank) {
+    firsts |= tok.length === 0 ? -1 : bitAt(tok, 0)
+    seconds |= tok.length < 2 ? -1 : bitAt(tok, 1)
+  }
+  return { nonBlank, firsts, seconds }
 }
 
 /** `referents()` of an object with their forms and the parser's view of them; immutable, and shared by objects whose referents are the same. */
@@ -202,6 +214,8 @@ const sameReferents = (list: ReferentList, raw: ReadonlyArray<string>): boolean 
  * `referentsWithContainers` sorted, valid while its own list, its container and the
  * container's list are the ones it was made with.
  */
+const noTerminals: ReadonlyArray<Terminal> = []
+
 interface ReferentsMemo {
   readonly rev: number
   readonly dependency: unknown
@@ -226,6 +240,14 @@ export class Obj {
    */
   declare rev: number
   declare private memo: ReferentsMemo | undefined
+  /** The last walk over the tree that collected this object (the parser's, instead of a set of those seen). */
+  declare walkMark: number
+  /**
+   * Bumped, here and in every container above, by each change below this object that a
+   * list of what is reachable inside it (with their referents) can see: a move, a container
+   * opening or closing, a rename. Lists of what is inside are cached against it.
+   */
+  declare subtreeRev: number
   /** Made at its first tick (once the object is fully built): see `TickState`. */
   declare private tickStateValue: TickState | undefined
   declare container: Obj | undefined
@@ -233,6 +255,8 @@ export class Obj {
   declare readonly portals: Array<Obj>
   declare readonly terminal1: Terminal | undefined
   declare readonly terminal2: Terminal | undefined
+  /** Its two terminals (none for terminals and polarized components, whose are the anode and cathode), as `visibleTerminals` lists them. */
+  declare protected readonly terminalPair: ReadonlyArray<Terminal>
   declare electricalRole: number
   declare readonly uuid: number
   declare material: Material | undefined
@@ -253,6 +277,8 @@ export class Obj {
     this.rev = 0
     this.memo = undefined
     this.tickStateValue = undefined
+    this.walkMark = 0
+    this.subtreeRev = 0
     this.nameValue = ""
     this.objType = ""
     this.deleted = false
@@ -275,11 +301,13 @@ export class Obj {
       t2.hidden = true
       this.terminal1 = t1
       this.terminal2 = t2
+      this.terminalPair = [t1, t2]
       this.addObject(t1)
       this.addObject(t2)
     } else {
       this.terminal1 = undefined
       this.terminal2 = undefined
+      this.terminalPair = noTerminals
     }
     this.uuid = context.nextUuid++
   }
@@ -305,8 +333,23 @@ export class Obj {
   /** Something its referents or its descriptName show changed: its memo and its container's (whose referents may list it) are stale. */
   renamed(): void {
     this.rev++
-    if (this.container !== undefined) this.container.rev++
+    if (this.container !== undefined) {
+      this.container.rev++
+      this.container.touchSubtree()
+    }
+    // Its terminals' referents name it.
+    for (const t of this.visibleTerminals(true)) t.container?.touchSubtree()
     this.world.naming++
+  }
+
+  /**
+   * Bumps `subtreeRev` here and in every container above. (A container moved into its own
+   * contents leaves the tree as a cycle, which nothing reachable is inside: the climb stops
+   * after as many steps as the world has objects.)
+   */
+  touchSubtree(): void {
+    let steps = this.world.nextUuid
+    for (let o: Obj | undefined = this; o !== undefined && steps-- > 0; o = o.container) o.subtreeRev++
   }
 
   /*
@@ -375,24 +418,31 @@ export class Obj {
    */
   contentsAccessible(includeHidden = false, includePortals = true): Array<Obj> {
     const out = new Set<Obj>()
-    this.addAccessible(out, includeHidden, includePortals)
+    this.addAccessible(out, includeHidden, includePortals, undefined)
     return [...out].sort(byUuid)
   }
 
-  private addAccessible(out: Set<Obj>, includeHidden: boolean, includePortals: boolean): void {
+  /** `contentsAccessible().filter(keep)`, without making the whole list. */
+  contentsAccessibleWhere(keep: (o: Obj) => boolean): Array<Obj> {
+    const out = new Set<Obj>()
+    this.addAccessible(out, false, true, keep)
+    return [...out].sort(byUuid)
+  }
+
+  private addAccessible(out: Set<Obj>, includeHidden: boolean, includePortals: boolean, keep: ((o: Obj) => boolean) | undefined): void {
     for (const c of this.children) {
       if (!c.hidden || includeHidden) {
-        out.add(c)
-        for (const t of c.visibleTerminals(includeHidden)) out.add(t)
-        if (c.containerProps?.isOpen === true) c.addAccessible(out, includeHidden, includePortals)
+        if (keep === undefined || keep(c)) out.add(c)
+        for (const t of c.visibleTerminals(includeHidden)) if (keep === undefined || keep(t)) out.add(t)
+        if (c.containerProps?.isOpen === true) c.addAccessible(out, includeHidden, includePortals, keep)
       }
     }
-    if (includePortals) for (const p of this.portals) if (p.hidden || includeHidden) out.add(p)
+    if (includePortals) for (const p of this.portals) if ((p.hidden || includeHidden) && (keep === undefined || keep(p))) out.add(p)
   }
 
   /** The terminals `contentsAccessible` adds with this object. */
   visibleTerminals(includeHidden: boolean): ReadonlyArray<Obj> {
-    return includeHidden && this.terminal1 !== undefined && this.terminal2 !== undefined ? [this.terminal1, this.terminal2] : []
+    return includeHidden ? this.terminalPair : noTerminals
   }
 
   addObject(obj: Obj): void {
@@ -404,6 +454,7 @@ export class Obj {
     if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
     insertSorted(this.children, obj)
     obj.container = this
+    this.touchSubtree()
   }
 
   removeObjectFromContainer(obj: Obj): boolean {
@@ -411,8 +462,10 @@ export class Obj {
     if (i === -1) return false
     this.children.splice(i, 1)
     if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
-    context.structure++
+    this.world.structure++
+    this.world.naming++
     this.rev++
+    this.touchSubtree()
     obj.container = undefined
     return true
   }
@@ -902,6 +955,12 @@ export class Terminal extends Obj {
     const other = parent.otherTerminal(co)
     if (other === undefined) return false
     return maxSteps > 0 && other.connectsToGround(maxSteps - 1)
+  }
+
+  /** It is also reached as its parent's terminal, wherever it is. */
+  override renamed(): void {
+    super.renamed()
+    this.parentObject.container?.touchSubtree()
   }
 
   /** Its referents name its parent. */
