@@ -9,7 +9,7 @@
  */
 import { InclinedPlane } from "./world/Things.js"
 import { Animal, LivingThing, Plant } from "./world/Living.js"
-import { current, Door, type Obj, Terminal } from "./world/Obj.js"
+import { Door, type Obj, Terminal } from "./world/Obj.js"
 import type { Agent } from "./world/Places.js"
 import { Generator, LightBulb, PolarizedComponent, Wire } from "./world/Electrical.js"
 import { AnswerBox } from "./world/Containers.js"
@@ -74,16 +74,19 @@ export class GoalSequence {
     return keys.every((k) => this.completedKeys.has(k))
   }
 
-  private visibleCache: { room: Obj | undefined; structure: number; objs: Array<Obj> } | undefined = undefined
+  private visibleCache: { room: Obj | undefined; rev: number; objs: Array<Obj> } | undefined = undefined
 
-  /** Non-hidden objects under the agent's location, recursively, ignoring closed containers (cached until something moves). */
+  /**
+   * Non-hidden objects under the agent's location, recursively, ignoring closed containers
+   * (cached until something below the location moves, is renamed or hidden: `subtreeRev`).
+   */
   visible(agent: Agent): ReadonlyArray<Obj> {
     const room = agent.container
-    const structure = current().structure
+    const rev = room?.subtreeRev ?? -1
     const c = this.visibleCache
-    if (c !== undefined && c.room === room && c.structure === structure) return c.objs
+    if (c !== undefined && c.room === room && c.rev === rev) return c.objs
     const objs = room?.contentsAndPortalsRecursive(false, false) ?? []
-    this.visibleCache = { room, structure, objs }
+    this.visibleCache = { room, rev, objs }
     return objs
   }
 

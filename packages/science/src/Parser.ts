@@ -111,6 +111,13 @@ const consider = (hits: Array<Hit> | undefined, input: string, o: Obj, refs: Par
   return hits
 }
 
+const considerInside = (hits: Array<Hit> | undefined, input: string, part: Inside, room: Obj): Array<Hit> | undefined => {
+  for (let i = 0; i < part.refs.length; i++) hits = consider(hits, input, part.objs[i], part.refs[i])
+  for (const p of part.portals) hits = consider(hits, input, p, p.parserReferentsFrom(room))
+  for (const o of part.open) hits = considerInside(hits, input, o, room)
+  return hits
+}
+
 const populate = (
   input: string,
   pattern: ActionDef["trigger"],
@@ -129,10 +136,7 @@ const populate = (
     if (objs === undefined) return
     let hits: Array<Hit> | undefined
     for (const o of objs.loose) hits = consider(hits, input, o, o.parserReferentsFrom(objs.room))
-    for (const part of objs.insides) {
-      for (let i = 0; i < part.refs.length; i++) hits = consider(hits, input, part.objs[i], part.refs[i])
-      for (const p of part.portals) hits = consider(hits, input, p, p.parserReferentsFrom(objs.room))
-    }
+    for (const part of objs.insides) hits = considerInside(hits, input, part, objs.room)
     if (hits === undefined) return
     if (hits.length > 1) hits.sort((a, b) => a.o.uuid - b.o.uuid)
     let last: Obj | undefined
@@ -148,20 +152,19 @@ const populate = (
 
 const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>) => a.length === b.length && a.every((o, i) => o === b[i])
 
-/** Walks so far: each marks what it has collected with its number (`Obj.walkMark`). */
-let walks = 0
-
 /**
- * What `collectAccessible(x, true)` reaches inside `x` (its children, their terminals,
- * the contents of open containers, recursively, hidden things too) with their parser
- * referents, and the portals on the way (whose referents depend on the viewer): exact
- * while `x.subtreeRev` stays.
+ * What `collectAccessible(x, true)` reaches inside `x`, one container at a time: its
+ * children and their terminals with their parser referents, its portals (whose referents
+ * depend on the viewer), and the same for each open child. Exact while `x.subtreeRev`
+ * stays; a change below `x` remakes only the levels on its way up (the others are reused).
+ * An object may come twice (an open container's terminals are also its children).
  */
 interface Inside {
   readonly rev: number
   readonly objs: ReadonlyArray<Obj>
   readonly refs: ReadonlyArray<ParserReferents>
   readonly portals: ReadonlyArray<Obj>
+  readonly open: ReadonlyArray<Inside>
 }
 
 const insides = new WeakMap<Obj, Inside>()
@@ -170,24 +173,13 @@ const insideOf = (x: Obj): Inside => {
   const hit = insides.get(x)
   if (hit !== undefined && hit.rev === x.subtreeRev) return hit
   const objs: Array<Obj> = []
-  const portals: Array<Obj> = []
-  const walk = ++walks
-  const add = (o: Obj) => {
-    if (o.walkMark !== walk) {
-      o.walkMark = walk
-      ;(o instanceof Portal ? portals : objs).push(o)
-    }
+  const open: Array<Inside> = []
+  for (const c of x.children) {
+    objs.push(c)
+    for (const t of c.visibleTerminals(true)) objs.push(t)
+    if (c.containerProps?.isOpen === true) open.push(insideOf(c))
   }
-  const inside = (o: Obj): void => {
-    for (const c of o.children) {
-      add(c)
-      for (const t of c.visibleTerminals(true)) add(t)
-      if (c.containerProps?.isOpen === true) inside(c)
-    }
-    for (const p of o.portals) add(p)
-  }
-  inside(x)
-  const made = { rev: x.subtreeRev, objs, refs: objs.map((o) => o.referentList()), portals }
+  const made = { rev: x.subtreeRev, objs, refs: objs.map((o) => o.referentList()), portals: x.portals, open }
   insides.set(x, made)
   return made
 }
@@ -195,8 +187,7 @@ const insideOf = (x: Obj): Inside => {
 /**
  * What a command can name, as InputParser.collectAccessibleObjects gathers it from some
  * roots, in pieces: objects whose referents are made when asked (the roots, their portals
- * and where those lead, and the like) and the insides of containers. Objects may come more
- * than once.
+ * and where those lead) and the roots' insides. Objects may come more than once.
  */
 interface Scope {
   /** The agent's location: portals' referents are as seen from there. */
@@ -205,7 +196,7 @@ interface Scope {
   readonly insides: ReadonlyArray<Inside>
 }
 
-/** collectAccessible(root, true) of each root. */
+/** collectAccessible(root, true) of each root (from the universe: everything teleport can name). */
 const scopeOf = (room: Obj, roots: ReadonlyArray<Obj>): Scope => {
   const loose: Array<Obj> = []
   for (const root of roots) {
@@ -217,26 +208,6 @@ const scopeOf = (room: Obj, roots: ReadonlyArray<Obj>): Scope => {
     }
   }
   return { room, loose, insides: roots.map(insideOf) }
-}
-
-/**
- * Everything teleport can name: collectAccessible(universe, true), with what is inside
- * each of the universe's children (the locations) kept apart, so that a change in one
- * location leaves the others' lists as they are.
- */
-const everythingFrom = (universe: Obj, room: Obj): Scope => {
-  const loose: Array<Obj> = [universe]
-  for (const p of universe.portals) {
-    loose.push(p)
-    const to = (p as Portal).connectsToFrom(universe)
-    if (to !== undefined) loose.push(to)
-  }
-  const parts: Array<Inside> = []
-  for (const c of universe.children) {
-    loose.push(c, ...c.visibleTerminals(true))
-    if (c.containerProps?.isOpen === true) parts.push(insideOf(c))
-  }
-  return { room, loose, insides: parts }
 }
 
 export interface ParseWorld {
@@ -255,7 +226,7 @@ export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
   for (const def of w.defs) {
     const first = def.trigger[0] as ReadonlyArray<string>
     if (!first.some((p) => text.startsWith(p))) continue
-    const objs = def.trigger.length === 1 ? undefined : def.oracle ? (everything ??= everythingFrom(w.universe, room)) : (namable ??= scopeOf(room, [room, w.agent]))
+    const objs = def.trigger.length === 1 ? undefined : def.oracle ? (everything ??= scopeOf(room, [w.universe])) : (namable ??= scopeOf(room, [room, w.agent]))
     const found: Array<ReadonlyArray<Obj>> = []
     populate(text, def.trigger, 0, objs, [], found)
     const unique: Array<ReadonlyArray<Obj>> = []

@@ -240,8 +240,6 @@ export class Obj {
    */
   declare rev: number
   declare private memo: ReferentsMemo | undefined
-  /** The last walk over the tree that collected this object (the parser's, instead of a set of those seen). */
-  declare walkMark: number
   /**
    * Bumped, here and in every container above, by each change below this object that a
    * list of what is reachable inside it (with their referents) can see: a move, a container
@@ -277,7 +275,6 @@ export class Obj {
     this.rev = 0
     this.memo = undefined
     this.tickStateValue = undefined
-    this.walkMark = 0
     this.subtreeRev = 0
     this.nameValue = ""
     this.objType = ""
