@@ -5,7 +5,7 @@
  *
  *   npx tsx examples/warm-start.ts [action=score] [prompt=notebook] [recent=3] [games=500]
  *     [firstSeed=0] [epochs=5] [lr=0.003] [batch=32] [dModel=64] [layers=2] [heads=4]
- *     [context=640] [normalisation=token] [turns=50] [dagger=0] [daggerGames=200] [daggerEpochs=1] [evalGames=128]
+ *     [context=640] [positions=learned] [normalisation=token] [turns=50] [dagger=0] [daggerGames=200] [daggerEpochs=1] [evalGames=128]
  *     [seed=1] [from=dir] [out=dir]
  *
  * `action=score` clones the expert's choice among the admissible commands (the mode the
@@ -28,7 +28,7 @@ const action = text("action", "score") as "score" | "generate"
 const makePolicy = (vocab: number) =>
   args.from === undefined
     ? PolicyService.make(
-        { vocab, dModel: num("dModel", 64), layers: num("layers", 2), heads: num("heads", 4), context: num("context", 640) },
+        { vocab, dModel: num("dModel", 64), layers: num("layers", 2), heads: num("heads", 4), context: num("context", 640), positions: text("positions", "learned") },
         Random.key(num("seed", 1))
       )
     : Effect.gen(function* () {

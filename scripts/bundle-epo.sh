@@ -3,18 +3,7 @@
 # dist/epo/: one ESM file per entry point plus the wasm binaries, runnable with a bare
 # `node` on a machine without npm or node_modules (e.g. a larger machine for the
 # experiment: `EPO_BIN=dist/epo/bin/epo.mjs node dist/epo/bin/experiment.mjs --parallel 12`).
-# Both entry points sit in bin/ so that the shipped policy resolves to dist/epo/pretrained.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=dist/epo
-rm -rf "$out" && mkdir -p "$out/bin"
-# CommonJS dependencies inside an ESM bundle need require/__dirname.
-banner="import { createRequire as __cr } from 'module'; import { fileURLToPath as __fu } from 'url'; import { dirname as __dn } from 'path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);"
-npx esbuild packages/pipeline/src/cli/main.ts --bundle --platform=node --format=esm --target=node20 \
-  --outfile="$out/bin/epo.mjs" --log-level=error --banner:js="$banner"
-npx esbuild examples/experiment.ts --bundle --platform=node --format=esm --target=node20 \
-  --outfile="$out/bin/experiment.mjs" --log-level=error --banner:js="$banner"
-cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/bin/"
-cp packages/pipeline/package.json "$out/package.json"
-cp -r packages/policy/pretrained "$out/pretrained"
-echo "bundled into $out ($(du -sh "$out" | cut -f1))"
+node packages/pipeline/scripts/bundle.mjs --standalone dist/epo
+echo "bundled into dist/epo ($(du -sh dist/epo | cut -f1))"

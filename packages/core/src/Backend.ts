@@ -3,11 +3,14 @@
  * selects it once, says which one runs and why, and hands out the `tf` namespace so
  * that code depending on tensors declares it in its requirements.
  *
- * - `wasm`: the default here (tfjs-backend-wasm, SIMD when the runtime has it).
+ * - `wasm`: the default here (tfjs-backend-wasm, SIMD when the runtime has it), with the
+ *   native kernels of @epo/native (oneDNN's sgemm and fused kernels) in place of its own
+ *   where that addon is built and EPO_NATIVE is not 0.
  * - `cpu`: pure JavaScript; slow but bitwise reproducible, used for determinism tests.
  * - `tensorflow`: @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when the user has
  *   installed one of them. They are optional: never dependencies of this project.
  */
+import { Native } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { Context, Data, Effect, Layer } from "effect"
@@ -28,8 +31,10 @@ export class BackendUnavailable extends Data.TaggedError("BackendUnavailable")<{
 export interface TensorBackendShape {
   /** tfjs's name of the active backend ("wasm", "cpu", "tensorflow"). */
   readonly name: string
-  /** One line saying why this backend was chosen. */
+  /** One line saying why this backend was chosen and which kernels run. */
   readonly reason: string
+  /** "native" when @epo/native's kernels run (wasm only), else "tfjs". */
+  readonly kernels: "native" | "tfjs"
   readonly tf: typeof tf
 }
 
@@ -64,32 +69,37 @@ const tryNative: Effect.Effect<string, BackendUnavailable> = Effect.gen(function
   return yield* Effect.fail(new BackendUnavailable({ backend: "tensorflow", reason: reasons.join("; ") }))
 })
 
+/** The wasm backend's shape: which kernels run on it and why. */
+const wasmShape = (why: string): TensorBackendShape => {
+  const native = Native.status()
+  return { name: "wasm", reason: `${why}; ${native.reason}`, kernels: native.active ? "native" : "tfjs", tf }
+}
+
 /** Selects and initialises a backend. */
 export const select = (preference: BackendPreference): Effect.Effect<TensorBackendShape, BackendUnavailable> =>
   Effect.gen(function* () {
     switch (preference) {
-      case "wasm":
+      case "wasm": {
+        yield* activate("wasm")
+        return wasmShape("wasm backend requested")
+      }
       case "cpu": {
-        yield* activate(preference)
-        return { name: preference, reason: `${preference} backend requested`, tf }
+        yield* activate("cpu")
+        return { name: "cpu", reason: "cpu backend requested", kernels: "tfjs", tf }
       }
       case "tensorflow": {
         const module = yield* tryNative
         yield* activate("tensorflow")
-        return { name: "tensorflow", reason: `${module} requested and installed`, tf }
+        return { name: "tensorflow", reason: `${module} requested and installed`, kernels: "tfjs", tf }
       }
       case "auto": {
         const native = yield* tryNative.pipe(Effect.option)
         if (native._tag === "Some") {
           yield* activate("tensorflow")
-          return { name: "tensorflow", reason: `${native.value} is installed`, tf }
+          return { name: "tensorflow", reason: `${native.value} is installed`, kernels: "tfjs", tf }
         }
         yield* activate("wasm")
-        return {
-          name: "wasm",
-          reason: "@tensorflow/tfjs-node(-gpu) not installed; using the wasm backend",
-          tf
-        }
+        return wasmShape("@tensorflow/tfjs-node(-gpu) not installed; using the wasm backend")
       }
     }
   })

@@ -3,8 +3,10 @@
  * `npx epo train`) for `--steps` update steps in this process and prints one JSON line
  * per update step with the process's memory (RSS, JS heap, external, array buffers), the
  * live tensor count, the wasm heap size and the bytes held by the host buffer pool of
- * @epo/policy's ops; then one summary line: the RSS after `--after` steps, the largest
- * RSS seen after it (also sampled every second between steps) and the rise in percent.
+ * @epo/policy's ops; the RSS is also sampled every second between steps (`peakRssMB`: the
+ * largest since the previous step). Then one summary line: the baseline (the largest RSS
+ * of the 20 steps after the first `--after`), the largest RSS after those, the rise in
+ * percent and the least-squares slope in MB per 100 steps.
  *
  * Usage: npm run bench:memory [-- --steps N --after M --preset NAME --set k=v ...]
  * (the run directory is a temporary one, removed at the end).
@@ -83,11 +85,27 @@ try {
   clearInterval(sampler)
   fs.rmSync(dir, { recursive: true, force: true })
 }
-const base = rssByStep[after - 1]
+// RSS moves by about a tenth from step to step (garbage collection, transient arrays):
+// growth is judged against the largest RSS of the 20 steps after the first `after`, and
+// by the least-squares slope over the steps after those.
 const later = rssByStep.slice(after)
-if (base !== undefined && later.length > 0) {
-  const max = Math.max(...later)
+if (later.length > 20) {
+  const baseline = Math.max(...later.slice(0, 20))
+  const max = Math.max(...later.slice(20))
+  const xs = later.map((_, i) => i)
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length
+  const my = later.reduce((a, b) => a + b, 0) / later.length
+  const slope = xs.reduce((s, x, i) => s + (x - mx) * (later[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0)
   process.stdout.write(
-    JSON.stringify({ summary: { steps: rssByStep.length, after, rssAfterMB: mb(base), maxRssLaterMB: mb(max), risePercent: Math.round((1000 * (max - base)) / base) / 10 } }) + "\n"
+    JSON.stringify({
+      summary: {
+        steps: rssByStep.length,
+        after,
+        baselineRssMB: mb(baseline),
+        maxRssLaterMB: mb(max),
+        risePercent: Math.round((1000 * (max - baseline)) / baseline) / 10,
+        slopeMBPer100Steps: Math.round((100 * slope) / 2 ** 20)
+      }
+    }) + "\n"
   )
 }

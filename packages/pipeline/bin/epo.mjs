@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// The epo command: loads the TypeScript sources through tsx (no build step).
-import { register } from "tsx/esm/api"
+// The epo command: runs the bundle compiled ahead of time from the sources as they are
+// (scripts/bundle.mjs; built at install, rebuilt here after a source changed), or the
+// TypeScript sources through tsx when it cannot be built.
+import * as fs from "node:fs"
+import { pathToFileURL } from "node:url"
+import { build, current, entryOf } from "../scripts/bundle.mjs"
 
-register()
-await import("../src/cli/main.ts")
+let dir = current()
+if (!fs.existsSync(entryOf(dir))) dir = await build(dir).catch(() => undefined)
+if (dir !== undefined) await import(pathToFileURL(entryOf(dir)).href)
+else {
+  const { register } = await import("tsx/esm/api")
+  register()
+  await import("../src/cli/main.ts")
+}

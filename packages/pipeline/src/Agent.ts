@@ -76,7 +76,8 @@ export const encodePrompt = (codec: TextCodec, text: string, budget: number): In
 
 /**
  * A batch policy for the grouped runner. At turn t the rows draw from
- * `Random.fold(key, t)` (the Policy folds in each row's index).
+ * `Random.fold(key, t)` (the Policy folds in each row's index). Each turn first yields to
+ * the event loop, so that a signal (Ctrl-C) is handled within one turn.
  */
 export const batchPolicy =
   (
@@ -88,6 +89,7 @@ export const batchPolicy =
   ): Runner.BatchPolicy<AgentDecision, AgentError> =>
   (views, turn) =>
     Effect.gen(function* () {
+      yield* Effect.yieldNow
       const budget = policy.config.context - sampling.maxNewTokens
       if (budget < 2)
         return yield* new AgentError({ reason: `the model's context (${policy.config.context}) leaves no room for a prompt beside ${sampling.maxNewTokens} response tokens` })

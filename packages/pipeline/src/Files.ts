@@ -21,7 +21,13 @@ export class RunStoreError extends Data.TaggedError("RunStoreError")<{
 const reason = (e: unknown): string => {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code
-    return code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : e.message.split("\n")[0]
+    return code === "ENOENT"
+      ? "no such file or directory"
+      : code === "EACCES"
+        ? "permission denied"
+        : code === "ENOSPC"
+          ? "no space left on device"
+          : e.message.split("\n")[0]
   }
   return String(e)
 }
@@ -49,7 +55,10 @@ const fsyncDir = (dir: string): void => {
 }
 
 let counter = 0
-const temporaryName = (target: string): string => `${target}.tmp-${process.pid}-${counter++}`
+export const temporaryName = (target: string): string => `${target}.tmp-${process.pid}-${counter++}`
+
+/** Whether a file name is a temporary one of `writeAtomic` or `writeDirectoryAtomic`. */
+export const isTemporary = (name: string): boolean => /\.tmp-\d+-\d+$/.test(name)
 
 /** Writes `data` to `target` atomically (temp file + fsync + rename + fsync of the directory). */
 export const writeAtomic = (target: string, data: string | Uint8Array): Effect.Effect<void, RunStoreError> =>
@@ -110,13 +119,19 @@ export const listFiles = (dir: string): Array<string> => {
 /** sha256 of a string or bytes, hex. */
 export const sha256 = (data: string | Uint8Array): string => crypto.createHash("sha256").update(data).digest("hex")
 
-/** sha256 over a directory's files: each relative path and its content hash, in sorted order. */
-export const hashDirectory = (dir: string): Effect.Effect<string, RunStoreError> =>
-  attempt(dir, () => {
-    const h = crypto.createHash("sha256")
-    for (const name of listFiles(dir)) h.update(`${name}\0${sha256(fs.readFileSync(path.join(dir, name)))}\n`)
-    return h.digest("hex")
-  })
+/** sha256 of each file under `dir`, by relative path. */
+export const hashFiles = (dir: string): Effect.Effect<Record<string, string>, RunStoreError> =>
+  attempt(dir, () => Object.fromEntries(listFiles(dir).map((name) => [name, sha256(fs.readFileSync(path.join(dir, name)))])))
+
+/** One sha256 over a directory's file hashes: each relative path and its hash, in sorted order. */
+export const combinedHash = (files: Readonly<Record<string, string>>): string => {
+  const h = crypto.createHash("sha256")
+  for (const name of Object.keys(files).sort()) h.update(`${name}\0${files[name]}\n`)
+  return h.digest("hex")
+}
+
+/** sha256 over a directory's files (`combinedHash` of `hashFiles`). */
+export const hashDirectory = (dir: string): Effect.Effect<string, RunStoreError> => Effect.map(hashFiles(dir), combinedHash)
 
 export const readText = (target: string): Effect.Effect<string, RunStoreError> => attempt(target, () => fs.readFileSync(target, "utf8"))
 

@@ -1,14 +1,18 @@
 /**
  * The policy a run trains and its tokenizer, as Layers: a fresh transformer shaped by
  * `policy.model` over the environment's vocabulary (household's, or science's; a value
- * head when the algorithm trains a critic), or the weights of `policy.checkpoint` with that checkpoint's configuration and
- * vocabulary. Initialisation draws from the run seed.
+ * head when the algorithm trains a critic), or the weights of `policy.checkpoint` with that
+ * checkpoint's configuration and vocabulary. Initialisation draws from the run seed. A
+ * checkpoint of a run is checked against the hashes its run recorded before it is loaded
+ * (Integrity.ts).
  */
 import { type ConfigError, TensorBackend } from "@epo/core"
 import { Checkpoint, type CheckpointError, Params, Policy, PolicyConfig, PolicyService, type Safetensors, Tokenizer, type Vocabulary } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Layer } from "effect"
 import * as Environments from "./Environments.js"
+import type { RunStoreError } from "./Files.js"
+import { type IntegrityError, verifyIfRecorded } from "./Integrity.js"
 import { keyOf } from "./RunKeys.js"
 import type { PipelineSpec } from "./Spec.js"
 
@@ -39,8 +43,9 @@ export const restoreWeights = (
   return Checkpoint.restore(new Map(keep), weights, file)
 }
 
-const loadCheckpoint = (dir: string) =>
-  Checkpoint.load(dir, PolicyConfig, { vocabularySize: (c) => c.vocab, parameters: Params.specs })
+/** A policy checkpoint, verified against its run's recorded hashes when it belongs to a run, with its configuration checked. */
+export const loadCheckpoint = (dir: string) =>
+  Effect.andThen(verifyIfRecorded(dir), Checkpoint.load(dir, PolicyConfig, { vocabularySize: (c) => c.vocab, parameters: Params.specs }))
 
 /**
  * The model configuration a spec's policy will have: `policy.model` (with the environment
@@ -59,7 +64,9 @@ export const effectiveConfig = (spec: PipelineSpec) =>
   })
 
 /** Policy and tokenizer from the spec. */
-export const layer = (spec: PipelineSpec): Layer.Layer<Policy | Codec, ConfigError | CheckpointError | Vocabulary.VocabularyError, TensorBackend> => {
+export const layer = (
+  spec: PipelineSpec
+): Layer.Layer<Policy | Codec, ConfigError | CheckpointError | Vocabulary.VocabularyError | IntegrityError | RunStoreError, TensorBackend> => {
   const from = spec.policy.checkpoint
   if (from === undefined) {
     const codec = Layer.effect(Codec, Environments.info(spec.environment.name).tokenizer)

@@ -22,8 +22,8 @@ import { Pretrained } from "@epo/policy"
 import type { PipelineSpecInput } from "./Spec.js"
 
 /** Every household preset starts from the shipped behaviour-cloned policy (@epo/policy Pretrained). */
-const startingPolicy = { checkpoint: Pretrained.household } as const
-const householdPrompt = { prompt: "compact", historyLength: Pretrained.householdHistoryLength } as const
+const startingPolicy = { checkpoint: Pretrained.householdGenerate } as const
+const householdPrompt = { prompt: Pretrained.householdGeneratePrompt.format, historyLength: Pretrained.householdGeneratePrompt.historyLength } as const
 
 const paperSetup = {
   totalSteps: 150,
@@ -89,6 +89,13 @@ export const presets = {
   },
   ppo: { ...paperSetup, name: "ppo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
   "ppo+epo": { ...paperSetup, name: "ppo+epo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "epo", kl, value: critic } },
+  /** The paper's ablation: PPO with EPO's entropy bonus (lambda 0.001, multi-turn mean) and no smoothing. */
+  "ppo+entropy": {
+    ...paperSetup,
+    name: "ppo+entropy",
+    algorithm: { advantage: ppoAdvantage },
+    objective: { preset: "ppo", kl, value: critic, entropyCoefficient: 0.001, entropyAggregation: "multi-turn-mean" }
+  },
   grpo: { ...paperSetup, name: "grpo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
   "grpo+epo": { ...paperSetup, name: "grpo+epo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "epo", kl } },
   "grpo+epo-released": {

@@ -52,6 +52,8 @@ export const CheckpointEntry = Schema.Struct({
   step: Count,
   /** sha256 of the checkpoint's files (Files.hashDirectory). */
   hash: Schema.String,
+  /** sha256 of each file by name, checked when the checkpoint is loaded (runs written before it have `hash` only). */
+  files: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),
   /** The evaluation score it was saved with (success rate of evaluation.bestBy), if evaluated. */
   score: Schema.optionalKey(Value)
 })
@@ -83,6 +85,12 @@ export const Manifest = Schema.Struct({
   specHash: Schema.String,
   /** sha256 of each kept checkpoint, by name. */
   checkpoints: Schema.Record(Schema.String, Schema.String),
+  /** sha256 of each file of reference/ (the KL reference policy), checked when a resumed run loads it. */
+  reference: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),
+  /** Edits of spec.json accepted by `epo train --resume --allow-spec-change`: when, after how many steps, the old and new sha256. */
+  specChanges: Schema.optionalKey(
+    Schema.Array(Schema.Struct({ at: Schema.String, completedSteps: Count, from: Schema.String, to: Schema.String }))
+  ),
   /** The one-line error of a failed run. */
   error: Schema.optionalKey(Schema.String)
 })

@@ -1,12 +1,16 @@
 /**
  * Where a run's spec comes from: a JSON file or a named preset (default: the `default`
- * preset), then `--set` overrides, then decoding. Every problem is a SpecError naming the
- * source and every bad field.
+ * preset), then `--set` overrides, then decoding; or the spec a run was started with.
+ * Every problem is a SpecError naming the source and every bad field. Relative paths in a
+ * spec file are relative to its folder (SpecPaths.ts).
  */
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { Effect } from "effect"
 import * as Overrides from "./Overrides.js"
 import * as Presets from "./Presets.js"
+import * as RunStore from "./RunStore.js"
+import * as SpecPaths from "./SpecPaths.js"
 import * as Spec from "./Spec.js"
 import { SpecError } from "./SpecError.js"
 
@@ -33,7 +37,7 @@ export const base = (source: SpecSource): Effect.Effect<{ readonly input: unknow
     }).pipe(
       Effect.flatMap((text) =>
         Effect.try({
-          try: () => ({ input: JSON.parse(text) as unknown, label: `spec file ${file}` }),
+          try: () => ({ input: SpecPaths.resolveAgainst(JSON.parse(text), path.dirname(path.resolve(file))), label: `spec file ${file}` }),
           catch: (e) => new SpecError({ source: `spec file ${file}`, issues: [{ path: "<root>", message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }] })
         })
       )
@@ -53,3 +57,9 @@ export const resolve = (source: SpecSource): Effect.Effect<Spec.PipelineSpec, Sp
     const overrides = yield* Overrides.parse(sets)
     return yield* Spec.decode(Overrides.apply(input, overrides), sets.length === 0 ? label : `${label} with --set`)
   })
+
+/** The spec of the run in `dir`, as it is now in its spec.json (paths relative to the run). */
+export const ofRun = (dir: string): Effect.Effect<Spec.PipelineSpec, SpecError | RunStore.RunStoreError> => {
+  const store = RunStore.make(dir)
+  return Effect.flatMap(store.readSpecJson, (json) => Spec.decode(SpecPaths.resolveAgainst(json, store.dir), `spec of run ${dir}`))
+}

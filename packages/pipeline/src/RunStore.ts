@@ -9,16 +9,19 @@
  *   <run>/reference/         the reference policy of KL terms (the policy RL started from)
  *   <run>/report.html        written by `epo report` and at the end of `epo train`
  *
+ *   <run>/lock               held by the one process writing the run (RunLock.ts)
+ *
  * Every write is atomic (Files.ts). Checkpoints are kept to a limit: the newest `keep`
- * plus the best by evaluation score. `truncateTo(k)` drops the metric and evaluation
- * lines after k completed steps, so a resumed run continues exactly where its last
- * checkpoint left off.
+ * plus the best by evaluation score; the index records the sha256 of each of their files.
+ * `truncateTo(k)` drops the metric and evaluation lines after k completed steps, so a
+ * resumed run continues exactly where its last checkpoint left off.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Context, Effect, Layer, Option, Schema } from "effect"
-import { attempt, exists, hashDirectory, readText, RunStoreError, sha256, writeAtomic, writeDirectoryAtomic } from "./Files.js"
+import { Context, Effect, Layer, Option, Schema, type Scope } from "effect"
+import { attempt, combinedHash, exists, hashFiles, isTemporary, readText, RunStoreError, sha256, writeAtomic, writeDirectoryAtomic } from "./Files.js"
 import { type CheckpointEntry, CheckpointIndex, EvaluationRecord, Manifest, MetricsRecord } from "./Records.js"
+import * as RunLock from "./RunLock.js"
 
 export { RunStoreError } from "./Files.js"
 
@@ -30,7 +33,8 @@ export const files = {
   checkpoints: "checkpoints",
   index: path.join("checkpoints", "index.json"),
   reference: "reference",
-  report: "report.html"
+  report: "report.html",
+  lock: RunLock.fileName
 } as const
 
 export const checkpointName = (step: number): string => `step-${String(step).padStart(6, "0")}`
@@ -48,6 +52,15 @@ export interface RunStoreShape {
   readonly create: (specJson: unknown, manifest: Manifest) => Effect.Effect<void, RunStoreError>
   /** The spec's JSON form as written (decode it with Spec.decode). */
   readonly readSpecJson: Effect.Effect<unknown, RunStoreError>
+  /** sha256 of spec.json as it is now (the manifest's `specHash` is the one it was written with). */
+  readonly specHash: Effect.Effect<string, RunStoreError>
+  /** Makes this process the run's one writer for the enclosing Scope (RunLock.ts). */
+  readonly lock: Effect.Effect<void, RunLock.RunLocked | RunStoreError, Scope.Scope>
+  /**
+   * Removes what interrupted writes left behind (temporary files and checkpoint
+   * directories, Files.ts); returns their names. Only for the run's writer.
+   */
+  readonly removeOrphans: Effect.Effect<ReadonlyArray<string>, RunStoreError>
   readonly readManifest: Effect.Effect<Manifest, RunStoreError>
   readonly updateManifest: (f: (m: Manifest) => Manifest) => Effect.Effect<Manifest, RunStoreError>
   readonly appendMetrics: (record: MetricsRecord) => Effect.Effect<void, RunStoreError>
@@ -58,7 +71,7 @@ export interface RunStoreShape {
   /**
    * Saves the checkpoint after `step` completed update steps: `fill` writes its files
    * into a temporary directory, which then appears atomically; the index, the manifest's
-   * hashes and the retention limit (`keep` newest plus the best) are updated.
+   * hashes (of each file) and the retention limit (`keep` newest plus the best) are updated.
    */
   readonly saveCheckpoint: <E, R>(
     options: { readonly step: number; readonly score?: number | null; readonly keep: number },
@@ -151,6 +164,21 @@ export const make = (dir: string): RunStoreShape => {
     readSpecJson: Effect.flatMap(readText(at(files.spec)), (t) =>
       Effect.try({ try: () => JSON.parse(t) as unknown, catch: () => new RunStoreError({ path: at(files.spec), reason: "is not valid JSON" }) })
     ),
+    specHash: Effect.map(readText(at(files.spec)), sha256),
+    lock: RunLock.acquire(root),
+    removeOrphans: attempt(root, () =>
+      [".", files.checkpoints].flatMap((sub) => {
+        const dir = at(sub)
+        if (!fs.existsSync(dir)) return []
+        return fs
+          .readdirSync(dir)
+          .filter(isTemporary)
+          .map((name) => {
+            fs.rmSync(path.join(dir, name), { recursive: true, force: true })
+            return path.join(sub, name)
+          })
+      })
+    ),
     readManifest,
     updateManifest,
     appendMetrics: (record) =>
@@ -171,8 +199,8 @@ export const make = (dir: string): RunStoreShape => {
         const name = checkpointName(options.step)
         const target = at(path.join(files.checkpoints, name))
         yield* writeDirectoryAtomic(target, fill)
-        const hash = yield* hashDirectory(target)
-        const entry: CheckpointEntry = { name, step: options.step, hash, ...(options.score === undefined ? {} : { score: options.score }) }
+        const hashes = yield* hashFiles(target)
+        const entry: CheckpointEntry = { name, step: options.step, hash: combinedHash(hashes), files: hashes, ...(options.score === undefined ? {} : { score: options.score }) }
         const previous = yield* readIndexNow()
         const all = [...previous.checkpoints.filter((e) => e.name !== name), entry].sort((a, b) => a.step - b.step)
         const best = bestOf(all)

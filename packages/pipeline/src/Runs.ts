@@ -2,6 +2,7 @@
 import * as path from "node:path"
 import { Effect, Option } from "effect"
 import type { EvaluationRecord, Manifest, MetricsRecord } from "./Records.js"
+import * as RunLock from "./RunLock.js"
 import * as RunStore from "./RunStore.js"
 
 export interface RunData {
@@ -10,6 +11,11 @@ export interface RunData {
   readonly label: string
   readonly spec: Record<string, unknown>
   readonly manifest: Manifest
+  /**
+   * The manifest's status, except "crashed" when it says "running" but no live process
+   * holds the run's lock (its writer was killed or crashed; resume it).
+   */
+  readonly status: Manifest["status"] | "crashed"
   readonly metrics: ReadonlyArray<MetricsRecord>
   readonly evaluations: ReadonlyArray<EvaluationRecord>
   readonly best: Option.Option<RunStore.SavedCheckpoint>
@@ -26,6 +32,7 @@ export const load = (dir: string): Effect.Effect<RunData, RunStore.RunStoreError
       label: `${manifest.name} s${manifest.seed}`,
       spec,
       manifest,
+      status: manifest.status === "running" && Option.isNone(RunLock.writer(store.dir)) ? "crashed" : manifest.status,
       metrics: yield* store.readMetrics,
       evaluations: yield* store.readEvaluations,
       best: yield* store.bestCheckpoint

@@ -3,7 +3,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { it } from "@effect/vitest"
 import { Backend, Tensors } from "@epo/core"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { describe, expect } from "vitest"
 import * as Report from "./Report.js"
 import type { MetricsRecord } from "./Records.js"
@@ -142,6 +142,20 @@ describe("training loop", () => {
       const [a, b] = [yield* Runs.load(whole), yield* Runs.load(parts)]
       expect(b.metrics.map(deterministicPart)).toEqual(a.metrics.map(deterministicPart))
       expect(b.evaluations.map((e) => ({ ...e, seconds: 0 }))).toEqual(a.evaluations.map((e) => ({ ...e, seconds: 0 })))
+    })
+  )
+
+  it.effect("a spent time budget ends the run at that step with an evaluation and a checkpoint of it", () =>
+    Effect.gen(function* () {
+      // Evaluations every 4 steps of 5: step 3 is evaluated only because the budget ends there.
+      const input = { ...grpoEpo, totalSteps: 5, evaluation: { ...grpoEpo.evaluation, every: 4 }, checkpoints: { every: 4, keep: 3 } }
+      const dir = tmp()
+      let steps = 0
+      const stopped = yield* runTo(input, dir, { budgetSpent: () => steps >= 3, onEvent: (e) => void (e._tag === "Step" && steps++) })
+      expect(stopped).toMatchObject({ status: "interrupted", completedSteps: 3 })
+      const run = yield* Runs.load(dir)
+      expect([...new Set(run.evaluations.map((e) => e.step))]).toEqual([0, 3])
+      expect(Option.getOrThrow(yield* RunStore.make(dir).latestCheckpoint).step).toBe(3)
     })
   )
 

@@ -11,6 +11,12 @@
  * `checkpoints.every` steps, after the last one, and when the run is stopped.
  * Everything random is a function of (seed, step) (RunKeys.ts), and all state is in the
  * checkpoint, so a resumed run continues exactly as an uninterrupted one would.
+ *
+ * `run` makes this process the run's one writer (RunLock.ts), removes what interrupted
+ * writes left behind and, to resume, picks the newest checkpoint that verifies
+ * (Recovery.ts); a resumed run refuses an edited spec.json unless `allowSpecChange`.
+ * Non-finite losses or gradients stop the run (Update.ts); whenever the run fails after
+ * it started, the manifest says `failed` with the error.
  */
 import { Backend, Random, TensorBackend } from "@epo/core"
 import type { Environment } from "@epo/env"
@@ -19,15 +25,19 @@ import { AdamW, Checkpoint, Policy, PolicyConfig, type PolicyShape, PolicyServic
 import * as tf from "@tensorflow/tfjs"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Data, Effect, Layer, Option, Schema } from "effect"
+import { Cause, Data, Effect, Exit, Layer, Schema } from "effect"
 import * as Environments from "./Environments.js"
 import * as Evaluation from "./Evaluation.js"
-import { Codec, layer as modelLayer, restoreWeights } from "./Model.js"
+import { hashFiles } from "./Files.js"
+import { verifyFiles } from "./Integrity.js"
+import { Codec, loadCheckpoint, layer as modelLayer, restoreWeights } from "./Model.js"
 import { Optimiser, adamw } from "./Optimiser.js"
 import * as Provenance from "./Provenance.js"
 import type { EvaluationRecord, Manifest, MetricsRecord } from "./Records.js"
-import { RunStore, layer as runStoreLayer, make as runStoreAt } from "./RunStore.js"
+import * as Recovery from "./Recovery.js"
+import { RunStore, type RunStoreShape, layer as runStoreLayer, make as runStoreAt, type SavedCheckpoint } from "./RunStore.js"
 import * as Spec from "./Spec.js"
+import * as SpecPaths from "./SpecPaths.js"
 import { TrainingObjective, fromConfig } from "./TrainingObjective.js"
 import * as Trainer from "./TrainerState.js"
 import * as Step from "./Step.js"
@@ -49,10 +59,19 @@ export type TrainEvent =
 
 export interface TrainOptions {
   readonly spec: Spec.PipelineSpec
-  /** Continue the run in the store from its latest checkpoint instead of starting one. */
+  /** Continue the run in the store from its newest valid checkpoint instead of starting one. */
   readonly resume?: boolean
+  /** Resume although spec.json changed since the run started (recorded in the manifest). */
+  readonly allowSpecChange?: boolean
+  /** The checkpoint to resume from (`run` picks it); by default the newest valid one. */
+  readonly resumeFrom?: SavedCheckpoint
   /** Polled at step boundaries: true stops the run after checkpointing. */
   readonly shouldStop?: () => boolean
+  /**
+   * Polled after each step: true ends the run at that step, which is evaluated and
+   * checkpointed like a last step (a time budget's results end with a held-out score).
+   */
+  readonly budgetSpent?: () => boolean
   readonly onEvent?: (event: TrainEvent) => void
 }
 
@@ -103,7 +122,54 @@ const readTrainerState = (dir: string) =>
     catch: (e) => new TrainError({ reason: `checkpoint ${dir}: unreadable ${Trainer.fileName}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` })
   })
 
-/** The training program; see the module comment. */
+/** The newest checkpoint a run can continue from (Recovery.ts), saying which newer ones were skipped and why. */
+const resumePoint = (store: RunStoreShape, emit: (event: TrainEvent) => void) =>
+  Effect.gen(function* () {
+    const point = yield* Recovery.newestValid(store, (c) =>
+      Effect.gen(function* () {
+        const stored = yield* loadCheckpoint(c.path)
+        if (stored.optimizer === undefined) return yield* new TrainError({ reason: `checkpoint ${c.path} has no optimiser state` })
+        yield* readTrainerState(c.path)
+      })
+    )
+    for (const s of point.skipped) emit({ _tag: "Note", message: `skipped checkpoint ${s.name}: ${s.reason}` })
+    return point.checkpoint
+  })
+
+/**
+ * A resumed run continues the spec it started with: an edited spec.json (its sha256 no
+ * longer the manifest's) is refused unless allowed, and then recorded in the manifest.
+ */
+const checkSpec = (store: RunStoreShape, allowed: boolean, completedSteps: number) =>
+  Effect.gen(function* () {
+    const now = yield* store.specHash
+    const manifest = yield* store.readManifest
+    if (now === manifest.specHash) return
+    if (!allowed)
+      return yield* new TrainError({
+        reason: `${store.pathOf("spec.json")} changed since the run started (its sha256 is not the manifest's); resume with --allow-spec-change to continue with the edited spec`
+      })
+    const change = { at: new Date().toISOString(), completedSteps, from: manifest.specHash, to: now }
+    yield* store.updateManifest((m) => ({ ...m, specHash: now, specChanges: [...(m.specChanges ?? []), change] }))
+  })
+
+/** The one-line reason a run stopped: its first error, or the defect. */
+const reasonOf = (cause: Cause.Cause<unknown>): string => {
+  const fail = cause.reasons.find(Cause.isFailReason)
+  const die = cause.reasons.find(Cause.isDieReason)
+  const text = fail !== undefined ? String(fail.error) : die !== undefined ? `internal error: ${die.defect instanceof Error ? die.defect.message : String(die.defect)}` : "interrupted"
+  return text.replace(/\s*\n\s*/g, " ")
+}
+
+/** Records in the manifest that a running run failed (or was interrupted); best effort: the disk may be full. */
+const markStopped = (store: RunStoreShape, cause: Cause.Cause<unknown>) =>
+  store
+    .updateManifest((m) =>
+      m.status !== "running" ? m : Cause.hasInterruptsOnly(cause) ? { ...m, status: "interrupted" } : { ...m, status: "failed", error: reasonOf(cause) }
+    )
+    .pipe(Effect.ignore)
+
+/** The training program; see the module comment. `run` calls it holding the run's lock. */
 export const train = (options: TrainOptions) =>
   Effect.gen(function* () {
     const { spec } = options
@@ -140,18 +206,21 @@ export const train = (options: TrainOptions) =>
         return records.find((r) => r.split === bestBy)?.success ?? null
       })
 
+    // From the moment the manifest says "running", a failure is recorded there.
+    let started = false
+    yield* Effect.addFinalizer((exit) => (started && Exit.isFailure(exit) ? markStopped(store, exit.cause) : Effect.void))
     const resumed = options.resume === true
     if (resumed) {
-      const latest = yield* store.latestCheckpoint
-      if (Option.isNone(latest)) return yield* new TrainError({ reason: `${store.dir} has no checkpoint to resume from` })
-      const dir = latest.value.path
-      const stored = yield* Checkpoint.load(dir, PolicyConfig, {})
+      const dir = (options.resumeFrom ?? (yield* resumePoint(store, emit))).path
+      const stored = yield* loadCheckpoint(dir)
       yield* restoreWeights(policy.variables, stored.weights, dir)
       if (stored.optimizer === undefined) return yield* new TrainError({ reason: `checkpoint ${dir} has no optimiser state` })
-      optState = yield* AdamW.fromTensors(stored.optimizer.step, Safetensors.toTensors(stored.optimizer.arrays))
       trainer = yield* readTrainerState(dir)
+      yield* checkSpec(store, options.allowSpecChange === true, trainer.completedSteps)
+      optState = yield* AdamW.fromTensors(stored.optimizer.step, Safetensors.toTensors(stored.optimizer.arrays))
       yield* store.truncateTo(trainer.completedSteps)
-      yield* store.updateManifest((m) => ({ ...m, status: "running" }))
+      yield* store.updateManifest(({ error: _, ...m }) => ({ ...m, status: "running", completedSteps: trainer.completedSteps }))
+      started = true
     } else {
       const manifest: Manifest = {
         format: "epo-run/1",
@@ -168,7 +237,8 @@ export const train = (options: TrainOptions) =>
         specHash: "",
         checkpoints: {}
       }
-      yield* store.create(Spec.encode(spec), manifest)
+      yield* store.create(SpecPaths.relativeTo(Spec.encode(spec), store.dir), manifest)
+      started = true
       if (spec.warmStart.episodes > 0 && spec.policy.checkpoint === undefined) {
         const started = performance.now()
         const { report } = yield* WarmStart.warmStart(
@@ -192,8 +262,11 @@ export const train = (options: TrainOptions) =>
           message: `warm start: ${report.demonstrations.rows} expert turns from ${report.demonstrations.games} games, ${report.epochs.length} epochs, final loss ${loss?.toFixed(3) ?? "-"} (${seconds(started).toFixed(1)}s)`
         })
       }
-      if (spec.objective.kl !== undefined)
-        yield* store.writeDirectory("reference", (dir) => saveModel(dir, policy, codec.vocabulary))
+      if (spec.objective.kl !== undefined) {
+        const written = yield* store.writeDirectory("reference", (dir) => saveModel(dir, policy, codec.vocabulary))
+        const reference = yield* hashFiles(written)
+        yield* store.updateManifest((m) => ({ ...m, reference }))
+      }
       optState = optimiser.init(params)
       trainer = Trainer.initial(klInitial(spec))
     }
@@ -206,6 +279,8 @@ export const train = (options: TrainOptions) =>
         : yield* Effect.acquireRelease(
             Effect.gen(function* () {
               const dir = store.pathOf("reference")
+              const recorded = (yield* store.readManifest).reference
+              if (recorded !== undefined) yield* verifyFiles(dir, recorded)
               const stored = yield* Checkpoint.load(dir, PolicyConfig, {})
               const copy = frozenCopy(policy)
               yield* restoreWeights(copy.variables, stored.weights, dir)
@@ -223,6 +298,8 @@ export const train = (options: TrainOptions) =>
     let lastSaved = trainer.completedSteps
     let status: TrainResult["status"] = "completed"
     for (let k = trainer.completedSteps; k < K; k++) {
+      // Let the event loop run (signal handlers among others) before deciding to go on.
+      yield* Effect.yieldNow
       if (options.shouldStop?.() === true) {
         status = "interrupted"
         break
@@ -236,11 +313,16 @@ export const train = (options: TrainOptions) =>
 
       const completed = k + 1
       const last = completed === K
-      const evaluationDue = last || (spec.evaluation.every > 0 && completed % spec.evaluation.every === 0)
+      const spent = !last && options.budgetSpent?.() === true
+      const evaluationDue = last || spent || (spec.evaluation.every > 0 && completed % spec.evaluation.every === 0)
       const score = evaluationDue ? yield* evaluate(completed) : undefined
-      if (completed % spec.checkpoints.every === 0 || last) {
+      if (completed % spec.checkpoints.every === 0 || last || spent) {
         yield* checkpoint(completed, score)
         lastSaved = completed
+      }
+      if (spent) {
+        status = "interrupted"
+        break
       }
     }
     if (trainer.completedSteps > lastSaved) yield* checkpoint(trainer.completedSteps)
@@ -272,13 +354,25 @@ export const layers = (spec: Spec.PipelineSpec, dir: string, services: Services 
     services.model ?? modelLayer(spec)
   ).pipe(Layer.provideMerge(services.backend ?? Backend.layer(spec.backend)))
 
-/** `train` with the spec's services (or the given replacements) writing to `dir`. */
+/**
+ * `train` with the spec's services (or the given replacements) writing to `dir`, as the
+ * run's one writer: the lock is held until the run ends.
+ */
 export const run = (options: TrainOptions & { readonly dir: string; readonly services?: Services }) =>
-  Effect.gen(function* () {
-    // A resumed run's model comes from its own latest checkpoint, not from the checkpoint
-    // the run started from (which may be gone by now).
-    const latest = options.resume === true ? yield* runStoreAt(options.dir).latestCheckpoint : Option.none()
-    const modelSpec = Option.isSome(latest) ? { ...options.spec, policy: { ...options.spec.policy, checkpoint: latest.value.path } } : options.spec
-    const services = { model: modelLayer(modelSpec), ...options.services }
-    return yield* Effect.scoped(train(options)).pipe(Effect.provide(layers(options.spec, options.dir, services)))
-  })
+  Effect.scoped(
+    Effect.gen(function* () {
+      const store = runStoreAt(options.dir)
+      const emit = options.onEvent ?? (() => {})
+      yield* store.lock
+      const removed = yield* store.removeOrphans
+      if (removed.length > 0) emit({ _tag: "Note", message: `removed what an interrupted write left behind: ${removed.join(", ")}` })
+      // A resumed run's model comes from its own checkpoint, not from the checkpoint the
+      // run started from (which may be gone by now).
+      const resumeFrom = options.resume === true ? yield* resumePoint(store, emit) : undefined
+      const modelSpec = resumeFrom === undefined ? options.spec : { ...options.spec, policy: { ...options.spec.policy, checkpoint: resumeFrom.path } }
+      const services = { model: modelLayer(modelSpec), ...options.services }
+      return yield* Effect.scoped(train({ ...options, ...(resumeFrom === undefined ? {} : { resumeFrom }) })).pipe(
+        Effect.provide(layers(options.spec, options.dir, services))
+      )
+    })
+  )

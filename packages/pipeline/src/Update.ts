@@ -8,11 +8,16 @@
  *    critic's V(s_t) = value at the row's first response position; GRPO/GiGPO over groups),
  *    one per row, broadcast over the row's tokens;
  * 3. `epochs` passes over shuffled mini-batches of rows: the objective's loss and its
- *    gradients (`Term.valueAndGrads`), then one optimiser step each.
+ *    gradients (`Term.valueAndGrads`), then one optimiser step each. A non-finite loss or
+ *    gradient is an UpdateError naming the terms or parameters concerned: training on
+ *    would only spread NaN through the weights.
+ *
+ * Both passes yield to the event loop between mini-batches, so that a signal (Ctrl-C) is
+ * seen within one mini-batch rather than at the end of the step.
  */
 import { Random } from "@epo/core"
 import { Term, type TokenBatch } from "@epo/objective"
-import type { AdamW, Evaluation, Normalisation, PolicyShape } from "@epo/policy"
+import { AdamW, type Evaluation, type Normalisation, type PolicyShape } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Data, Effect } from "effect"
 import { batchFromTrajectories, estimateAdvantages } from "./Advantages.js"
@@ -68,15 +73,18 @@ export const evaluateRows = (policy: PolicyShape, rows: Rows, sub: ReadonlyArray
 
 /** A no-gradient pass of `policy` over all rows, in mini-batches of `size`. */
 export const pass = (policy: PolicyShape, rows: Rows, scoring: Scoring, size: number): Effect.Effect<Pass, UpdateError> =>
-  guard(() => {
+  Effect.gen(function* () {
     const logp: Array<Float32Array> = []
     const entropy: Array<Float32Array> = []
     const values: Array<Float32Array> = []
     for (const chunk of chunks(Array.from({ length: rows.size }, (_, i) => i), size)) {
-      const [lp, en, va] = tf.tidy(() => {
-        const ev = evaluateRows(policy, rows, chunk, scoring)
-        return [ev.logp.arraySync(), ev.entropy.arraySync(), ev.values?.arraySync()] as const
-      })
+      yield* Effect.yieldNow
+      const [lp, en, va] = yield* guard(() =>
+        tf.tidy(() => {
+          const ev = evaluateRows(policy, rows, chunk, scoring)
+          return [ev.logp.arraySync(), ev.entropy.arraySync(), ev.values?.arraySync()] as const
+        })
+      )
       chunk.forEach((i, s) => {
         const n = rows.length[i]
         logp.push(Float32Array.from(lp[s].slice(0, n)))
@@ -150,6 +158,10 @@ const padded = (sub: ReadonlyArray<number>, length: number, value: (row: number,
 /** The spec's scoring of rows: the rollout temperature and the policy's normalisation. */
 export const scoringOf = (spec: PipelineSpec): Scoring => ({ temperature: spec.rollout.temperature, normalisation: spec.policy.normalisation })
 
+/** Names of the gradients holding NaN or an infinity (read back only when the norm says there is one). */
+const nonFiniteGradients = (grads: Readonly<Record<string, tf.Tensor>>): Array<string> =>
+  Object.entries(grads).flatMap(([name, g]) => (g.dataSync().some((x) => !Number.isFinite(x)) ? [name] : []))
+
 export interface UpdateInput {
   readonly spec: PipelineSpec
   readonly policy: PolicyShape
@@ -188,7 +200,9 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
     let miniBatches = 0
     for (let epoch = 0; epoch < spec.update.epochs; epoch++) {
       const order = new Random.Stream(Random.fold(input.key, epoch)).shuffle(Array.from({ length: rows.size }, (_, i) => i))
-      for (const sub of chunks(order, spec.update.miniBatchSize)) {
+      for (const [batch, sub] of chunks(order, spec.update.miniBatchSize).entries()) {
+        yield* Effect.yieldNow
+        const where = `update step ${input.context.step}, epoch ${epoch + 1}, mini-batch ${batch + 1}`
         const ids = new Map<number, number>()
         const trajectory = Int32Array.from(sub, (i) => {
           const id = ids.get(rows.trajectory[i]) ?? ids.size
@@ -218,8 +232,19 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
         const result = yield* Term.valueAndGrads(input.objective, input.context, batchOf, trainable).pipe(
           Effect.mapError((e) => new UpdateError({ reason: String(e) }))
         )
+        if (!Number.isFinite(result.loss)) {
+          tf.dispose(Object.values(result.grads))
+          const bad = Object.entries({ loss: result.loss, ...result.metrics }).filter(([, v]) => !Number.isFinite(v))
+          return yield* new UpdateError({ reason: `${where}: the objective is not finite (${bad.map(([k, v]) => `${k} = ${v}`).join(", ")})` })
+        }
         const grads = new Map(Object.entries(result.grads).map(([name, g]) => [nameOf.get(name) ?? name, g] as const))
         const stepped = yield* guard(() => input.optimiser.step(policy.variables, grads, state, input.learningRate))
+        if (!Number.isFinite(stepped.gradNorm)) {
+          const bad = nonFiniteGradients(result.grads).map((name) => nameOf.get(name) ?? name)
+          tf.dispose(Object.values(result.grads))
+          AdamW.dispose(stepped.state)
+          return yield* new UpdateError({ reason: `${where}: the gradient is not finite (norm ${stepped.gradNorm}) in ${bad.join(", ")} although the loss is ${result.loss}` })
+        }
         tf.dispose(Object.values(result.grads))
         state = stepped.state
         gradNorm += stepped.gradNorm

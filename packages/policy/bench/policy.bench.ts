@@ -1,35 +1,34 @@
 /**
- * Policy throughput on the wasm backend, printed as JSON:
+ * Policy throughput on the wasm backend, printed as one JSON line:
  * - `update`: tokens/s of one policy-update step at the torch reference configuration
  *   (vocab 512, d 128, 4 layers, 4 heads, 256 tokens, batch 16): forward, per-token
  *   log-probabilities and entropies, PPO clip + entropy bonus + EPO hinge (the per-token
  *   loss of shared/bench/torch_reference.py, written inline), backward, global-norm clip
- *   at 1.0 and one AdamW step;
- * - `generate`: new tokens/s generating for a batch of 32 prompts with the KV cache;
- * - `torch`: the PyTorch peer (shared/bench/torch_reference.py --threads 1) run in the same
- *   process tree when /usr/bin/python3 can import torch, and the ratio of the two.
+ *   at 1.0 and one AdamW step; on the native kernels (@epo/native) at 1 and 2 threads
+ *   against the PyTorch peer (shared/bench/torch_reference.py --threads 1 and 2, which
+ *   sets torch's and its BLAS library's threads) when /usr/bin/python3 can import torch;
+ * - `generate`: new tokens/s generating 64 tokens for each of 32 prompts with the KV
+ *   cache, on the native kernels and on tfjs's own wasm kernels (before and after).
  *
- * The machine may be shared, so the two are measured in alternating rounds (torch, then
- * ours, `rounds` times); each round gives a ratio, and the figures reported are the best
- * of each side and the median of the per-round ratios.
+ * The machine may be shared, so every figure is taken in alternating rounds: each round
+ * times torch and ours at 1 thread, then at 2 threads (the order inside a pair alternates
+ * from round to round); each pair gives a ratio, and the figures reported are the median
+ * of the per-round ratios and the best time of each side. Without the addon only the
+ * tfjs figures are printed, with the reason.
  *
- * Usage: npm run bench:policy [-- --steps N --rounds R]
+ * Usage: npm run bench:policy [-- --steps N --rounds R --baseline]
+ *   --baseline also times the update step on tfjs's own kernels once per round.
  */
 import { execFileSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Random } from "@epo/core"
+import { Native } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
-import { Effect } from "effect"
 import * as Config from "../src/Config.js"
-import { generateSync } from "../src/Generate.js"
-import { causalMask } from "../src/ops/Attention.js"
-import { tokenStats } from "../src/ops/TokenStats.js"
-import * as AdamW from "../src/optim/AdamW.js"
-import * as Params from "../src/Params.js"
-import * as Transformer from "../src/Transformer.js"
+import { generateBench } from "./generate.js"
+import { updateBench } from "./update.js"
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -37,6 +36,8 @@ const arg = (name: string, fallback: number): number => {
 }
 const steps = arg("steps", 3)
 const rounds = arg("rounds", 3)
+const baseline = process.argv.includes("--baseline")
+const threadCounts = [1, 2] as const
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const torchScript = resolve(repoRoot, "../shared/bench/torch_reference.py")
@@ -47,136 +48,119 @@ interface TorchFigure {
   readonly version: string
 }
 
-const torch = (): TorchFigure | { readonly unavailable: string } => {
-  if (!existsSync(torchScript)) return { unavailable: `${torchScript} not found` }
+const torchUnavailable = (): string | undefined => {
+  if (!existsSync(torchScript)) return `${torchScript} not found`
   try {
     execFileSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" })
+    return undefined
   } catch {
-    return { unavailable: "/usr/bin/python3 cannot import torch" }
+    return "/usr/bin/python3 cannot import torch"
   }
-  const out = execFileSync("/usr/bin/python3", [torchScript, "--threads", "1", "--steps", "10"], { encoding: "utf8" })
+}
+
+const torch = (threads: number): TorchFigure => {
+  const out = execFileSync("/usr/bin/python3", [torchScript, "--threads", String(threads), "--steps", "10"], { encoding: "utf8" })
   return JSON.parse(out.trim().split("\n").at(-1)!) as TorchFigure
 }
 
-// The torch reference's objective constants.
-const eps = 0.2
-const lambda = 1e-3
-const alpha = 0.1
-const beta = 1.5
-const hRef = 5.0
-const kappaL = 0.0
-const kappaR = 2.0
+const round1 = (x: number) => Math.round(x * 10) / 10
+const round3 = (x: number) => Math.round(x * 1000) / 1000
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** Per-token PPO clip - λ (H - β α hinge), masked token mean (torch_reference.py `step`). */
-const loss = (logp: tf.Tensor, entropy: tf.Tensor, oldLogp: tf.Tensor, adv: tf.Tensor, mask: tf.Tensor): tf.Scalar => {
-  const ratio = tf.exp(tf.sub(logp, oldLogp))
-  const pg = tf.neg(tf.minimum(tf.mul(ratio, adv), tf.mul(tf.clipByValue(ratio, 1 - eps, 1 + eps), adv)))
-  const hinge = tf.add(tf.relu(tf.sub(kappaL * hRef, entropy)), tf.relu(tf.sub(entropy, kappaR * hRef)))
-  const perToken = tf.sub(pg, tf.mul(lambda, tf.sub(entropy, tf.mul(beta * alpha, hinge))))
-  return tf.div(tf.sum(tf.mul(perToken, mask)), tf.sum(mask))
-}
-
-const updateSetup = () => {
-  const c = Config.reference
-  const B = 16
-  const T = c.context
-  const N = B * T
-  const vars = Params.init(c, Random.key(0))
-  const s = Random.Stream.fromSeed(1)
-  const ids = Int32Array.from({ length: N }, () => s.int(c.vocab))
-  const targets = Int32Array.from({ length: N }, () => s.int(c.vocab))
-  const positions = Int32Array.from({ length: N }, (_, i) => i % T)
-  const mask = causalMask(T)
-  const oldLogp = tf.tensor1d(Float32Array.from({ length: N }, () => -Math.log(c.vocab) + 0.01 * s.normal()))
-  const adv = tf.tensor1d(Float32Array.from({ length: N }, () => s.normal()))
-  const tokenMask = tf.tensor1d(Float32Array.from({ length: N }, () => (s.next() < 0.5 ? 1 : 0)))
-  const opt = AdamW.adamw(Effect.runSync(AdamW.decodeConfig({ maxGradNorm: 1.0 })))
-  let state = opt.init(vars)
-  const step = () => {
-    const { value, grads } = tf.variableGrads(() => {
-      const { hidden } = Transformer.forward(vars, c, { batch: B, time: T, ids, positions, mask })
-      const stats = tokenStats(Transformer.logits(vars, hidden), targets, 1)
-      const [logp, entropy] = tf.unstack(stats, 1)
-      return loss(logp, entropy, oldLogp, adv, tokenMask)
-    })
-    const named = new Map([...vars].map(([name, v]) => [name, grads[v.name]]))
-    state = AdamW.step(opt, vars, named, state, 1e-4).state
-    const l = value.dataSync()[0]
-    tf.dispose([value, ...Object.values(grads)])
-    return l
-  }
-  step()
-  return {
-    tokens: N,
-    /** Mean milliseconds per step over `steps` steps. */
-    time: () => {
-      const t0 = performance.now()
-      for (let i = 0; i < steps; i++) step()
-      return (performance.now() - t0) / steps
-    },
-    dispose: () => {
-      AdamW.dispose(state)
-      Params.dispose(vars)
-      tf.dispose([oldLogp, adv, tokenMask])
-    }
+/** Runs f with tfjs's own kernels, then switches the native ones back on. */
+const withTfjs = <A>(f: () => A): A => {
+  Native.disable("the bench's tfjs-kernel figures")
+  try {
+    return f()
+  } finally {
+    Native.enable()
   }
 }
-
-const generateBench = () => {
-  const c = Config.reference
-  const vars = Params.init(c, Random.key(0))
-  const s = Random.Stream.fromSeed(2)
-  const prompts = Array.from({ length: 32 }, () => Int32Array.from({ length: 48 + s.int(32) }, () => s.int(c.vocab)))
-  const maxNewTokens = 64
-  const run = (k: number) => generateSync(vars, c, prompts, { temperature: 1, maxNewTokens, key: Random.key(k) })
-  run(0)
-  const times: Array<number> = []
-  let tokens = 0
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now()
-    tokens = run(r + 1).reduce((n, g) => n + g.tokens.length, 0)
-    times.push(performance.now() - t0)
-  }
-  Params.dispose(vars)
-  const best = Math.min(...times)
-  return { prompts: prompts.length, new_tokens: tokens, ms: round(best), tokens_per_s: round((tokens / best) * 1000) }
-}
-
-const round = (x: number) => Math.round(x * 10) / 10
 
 await tf.setBackend("wasm")
 await tf.ready()
 const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")
-const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")
-const update = updateSetup()
-const rows: Array<{ torch?: number; ms: number; tokens_per_s: number; ratio?: number }> = []
-let torchNote: string | undefined
+const native = Native.status()
+const noTorch = torchUnavailable()
+const update = updateBench(steps)
+const generate = generateBench()
+
+interface Row {
+  readonly ms: number
+  readonly tokens_per_s: number
+  readonly torch?: number
+  readonly ratio?: number
+}
+const rows = new Map<number, Array<Row>>(threadCounts.map((t) => [t, []]))
+const tfjsUpdate: Array<number> = []
+const genNative: Array<number> = []
+const genTfjs: Array<number> = []
+let torchVersion: string | undefined
+
 for (let r = 0; r < rounds; r++) {
-  const t = torch()
-  const ms = update.time()
-  const tokensPerS = (update.tokens / ms) * 1000
-  if ("unavailable" in t) torchNote = t.unavailable
-  rows.push({
-    ms: round(ms),
-    tokens_per_s: round(tokensPerS),
-    ...("tokens_per_s" in t ? { torch: t.tokens_per_s, ratio: Math.round((tokensPerS / t.tokens_per_s) * 1000) / 1000 } : {})
-  })
+  if (native.enabled) {
+    for (const threads of threadCounts) {
+      const ours = () => {
+        Native.setThreads(threads)
+        return update.time()
+      }
+      // Alternate which side goes first, so neither always meets the other's leftovers.
+      let t: TorchFigure | undefined
+      let ms: number
+      if (noTorch === undefined && r % 2 === 0) t = torch(threads)
+      ms = ours()
+      if (noTorch === undefined && r % 2 === 1) t = torch(threads)
+      const tokensPerS = (update.tokens / ms) * 1000
+      torchVersion = t?.version
+      rows.get(threads)!.push({
+        ms: round1(ms),
+        tokens_per_s: round1(tokensPerS),
+        ...(t === undefined ? {} : { torch: t.tokens_per_s, ratio: round3(tokensPerS / t.tokens_per_s) })
+      })
+    }
+    Native.setThreads(1)
+    genNative.push(generate.run())
+  }
+  if (baseline || !native.enabled) tfjsUpdate.push(withTfjs(() => update.time()))
+  genTfjs.push(withTfjs(() => generate.run()))
 }
 update.dispose()
-const generate = generateBench()
-const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const ratios = rows.flatMap((r) => (r.ratio === undefined ? [] : [r.ratio]))
-const bestMs = Math.min(...rows.map((r) => r.ms))
-const torchBest = ratios.length > 0 ? Math.max(...rows.map((r) => r.torch ?? 0)) : undefined
+generate.dispose()
+
+const summary = (threads: number) => {
+  const rs = rows.get(threads)!
+  const ratios = rs.flatMap((r) => (r.ratio === undefined ? [] : [r.ratio]))
+  const best = Math.min(...rs.map((r) => r.ms))
+  return {
+    threads,
+    best_ms: best,
+    best_tokens_per_s: round1((update.tokens / best) * 1000),
+    rounds: rs,
+    ...(ratios.length === 0 ? {} : { median_ratio: median(ratios), torch_best: Math.max(...rs.map((r) => r.torch ?? 0)) })
+  }
+}
+const perSecond = (ms: Array<number>) => round1((generate.newTokens / Math.min(...ms)) * 1000)
+
 console.log(
   JSON.stringify({
     impl: "tfjs-wasm",
     backend: tf.getBackend(),
-    wasm: { simd, threads },
-    config: { ...Config.reference, batch: 16 },
-    update: { tokens: update.tokens, ms_per_step: bestMs, tokens_per_s: round((update.tokens / bestMs) * 1000), rounds: rows },
-    generate,
-    torch: torchBest === undefined ? { unavailable: torchNote } : { tokens_per_s: torchBest, threads: 1 },
-    ratio_to_torch: ratios.length === 0 ? null : { median: median(ratios), best_vs_best: Math.round(((update.tokens / bestMs) * 1000 / torchBest!) * 1000) / 1000 }
+    wasm: { simd },
+    native: native.reason,
+    config: { ...Config.reference, batch: update.batch },
+    update: {
+      tokens: update.tokens,
+      steps_per_round: steps,
+      ...(native.enabled ? { native: threadCounts.map(summary) } : {}),
+      ...(tfjsUpdate.length === 0 ? {} : { tfjs_kernels: { best_ms: round1(Math.min(...tfjsUpdate)), rounds_ms: tfjsUpdate.map(round1) } })
+    },
+    generate: {
+      prompts: generate.prompts,
+      new_tokens: generate.newTokens,
+      ...(native.enabled ? { native_tokens_per_s: perSecond(genNative), native_rounds_ms: genNative.map(round1) } : {}),
+      tfjs_kernels_tokens_per_s: perSecond(genTfjs),
+      tfjs_kernels_rounds_ms: genTfjs.map(round1)
+    },
+    torch: noTorch === undefined ? { version: torchVersion, script: "shared/bench/torch_reference.py" } : { unavailable: noTorch }
   })
 )

@@ -9,7 +9,7 @@ import { Backend, Random, Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
-import { type ChoiceRow, pack, trie } from "./Choice.js"
+import { type ChoiceRow, pack, rowsPerPass, trie } from "./Choice.js"
 import { PolicyInputError } from "./Evaluate.js"
 import { Policy, layer } from "./Policy.js"
 
@@ -118,6 +118,21 @@ describe("Choice", () => {
           })
         )
       )
+    }).pipe(Effect.provide(env))
+  )
+
+  it.effect("a batch over several forward passes scores each row as it scores alone, values included", () =>
+    Effect.gen(function* () {
+      const policy = yield* sharpen
+      const many = Array.from({ length: 2 * rowsPerPass + 3 }, (_, i) => rows[i % rows.length])
+      const options = { temperature: 1, normalisation: "word" as const, key: Random.key(3) }
+      const together = yield* policy.choose(many, options)
+      expect(together).toHaveLength(many.length)
+      for (const i of [0, rowsPerPass - 1, rowsPerPass, 2 * rowsPerPass + 2]) {
+        const [alone] = yield* policy.choose([many[i]], options)
+        Array.from(alone.scores).forEach((x, j) => expect(together[i].scores[j]).toBeCloseTo(x, 4))
+        expect(together[i].value).toBeCloseTo(alone.value!, 4)
+      }
     }).pipe(Effect.provide(env))
   )
 

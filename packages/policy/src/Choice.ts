@@ -277,13 +277,29 @@ export const scoresSync = (
 ): { readonly scores: Array<Float32Array>; readonly values?: Float32Array | undefined } => {
   const bad = checkChoices(c, rows, normalisation)
   if (bad) throw bad
-  const [flat, values] = tf.tidy(() => {
-    const scored = scoreRows(vars, c, rows, normalisation)
-    return [scored.scores.dataSync() as Float32Array, scored.values?.dataSync() as Float32Array | undefined] as const
-  })
-  const width = flat.length / rows.length
-  return { scores: rows.map((r, b) => flat.slice(b * width, b * width + r.candidates.length)), values }
+  const scores: Array<Float32Array> = []
+  const values: Array<number> = []
+  let hasValues = false
+  // Rows are scored independently; passes of at most `rowsPerPass` rows bound the
+  // activations (a DAgger round over 1,500 games in one pass overran the wasm heap).
+  for (let start = 0; start < rows.length; start += rowsPerPass) {
+    const part = rows.slice(start, start + rowsPerPass)
+    const [flat, partValues] = tf.tidy(() => {
+      const scored = scoreRows(vars, c, part, normalisation)
+      return [scored.scores.dataSync() as Float32Array, scored.values?.dataSync() as Float32Array | undefined] as const
+    })
+    const width = flat.length / part.length
+    part.forEach((r, b) => scores.push(flat.slice(b * width, b * width + r.candidates.length)))
+    if (partValues !== undefined) {
+      hasValues = true
+      values.push(...partValues)
+    }
+  }
+  return { scores, values: hasValues ? Float32Array.from(values) : undefined }
 }
+
+/** The most rows `scoresSync` packs into one forward pass. */
+export const rowsPerPass = 32
 
 /**
  * Draws one candidate per row from softmax(ŝ / τ); row b uses `Random.fold(key, b)`, so

@@ -1,4 +1,7 @@
-/** The commands of `epo`, each an Effect over parsed arguments (see main.ts for the definitions). */
+/**
+ * The commands of `epo`, each an Effect over parsed arguments giving the exit code (see
+ * main.ts for the definitions).
+ */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Backend } from "@epo/core"
@@ -17,6 +20,7 @@ import * as Runs from "../Runs.js"
 import * as RunStore from "../RunStore.js"
 import * as Spec from "../Spec.js"
 import * as Train from "../Train.js"
+import { attempt } from "../Files.js"
 import type { Parsed } from "./Args.js"
 import { Progress } from "./Progress.js"
 
@@ -47,32 +51,54 @@ const figures = (record: Train.TrainEvent & { _tag: "Step" }): Record<string, st
 const evaluationLine = (records: ReadonlyArray<{ split: string; success: number | null; episodes: number; step: number }>) =>
   records.map((r) => `${r.split} ${r.success === null ? "–" : (100 * r.success).toFixed(1) + "%"} of ${r.episodes}`).join(", ")
 
+/** Exit code of a run stopped by a signal (128 + SIGINT, as shells report Ctrl-C). */
+export const interruptedExitCode = 130
+
+const stopSignals = ["SIGINT", "SIGTERM"] as const
+
 /**
- * Stops a run after the current step on the first Ctrl-C; exits at once on a second one.
- * A terminal's Ctrl-C reaches both npx and this process, and npx forwards it again, so
- * signals within a second of the first count as the same press.
+ * Ctrl-C (SIGINT) or SIGTERM: the first stops the run after the current update step, with
+ * a checkpoint; a second one exits at once, the run marked interrupted. Files already
+ * written stay valid (every write is atomic, Files.ts) and the lock is released on exit.
+ * The training loop yields to the event loop every generation turn and mini-batch, so the
+ * handler runs within one of them. (npm 11's npx passes one terminal Ctrl-C on as one signal.)
  */
-const interruptHandler = (progress: Progress) => {
+const interruptHandler = (progress: Progress, dir: string) => {
   let requested = false
-  let firstAt = 0
-  const onSignal = () => {
-    if (requested && performance.now() - firstAt < 1000) return
+  const onSignal = (signal: NodeJS.Signals) => {
     if (requested) {
       progress.finish()
-      process.stderr.write("epo train: interrupted again; exiting without a final checkpoint (the last saved one stays valid)\n")
-      process.exit(130)
+      Effect.runSync(RunStore.make(dir).updateManifest((m) => (m.status === "running" ? { ...m, status: "interrupted" } : m)).pipe(Effect.ignore))
+      process.stderr.write(`epo train: ${signal}, a second stop signal: exiting now; the last checkpoint stays valid (resume with: npx epo train --resume ${dir})\n`)
+      process.exit(interruptedExitCode)
     }
     requested = true
-    firstAt = performance.now()
-    progress.message("stopping after this step and checkpointing (Ctrl-C again to quit now)")
+    progress.message(`${signal}: stopping after this update step and checkpointing (send it again to quit at once)`)
   }
   return {
     shouldStop: () => requested,
     install: Effect.acquireRelease(
-      Effect.sync(() => process.on("SIGINT", onSignal)),
-      () => Effect.sync(() => process.off("SIGINT", onSignal))
+      Effect.sync(() => stopSignals.forEach((s) => process.on(s, onSignal))),
+      () => Effect.sync(() => stopSignals.forEach((s) => process.off(s, onSignal)))
     )
   }
+}
+
+/** A new run directory under `parent`: <name>-s<seed>-<time>, then -2, -3... for runs started in the same second. */
+export const freshRunDir = (spec: Pick<Spec.PipelineSpec, "name" | "seed">, parent = "runs", now = new Date()) => {
+  const base = path.join(parent, `${safeName(spec.name)}-s${spec.seed}-${stamp(now)}`)
+  return attempt(base, () => {
+    fs.mkdirSync(path.dirname(base), { recursive: true })
+    for (let n = 1; ; n++) {
+      const dir = n === 1 ? base : `${base}-${n}`
+      try {
+        fs.mkdirSync(dir)
+        return dir
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+      }
+    }
+  })
 }
 
 export const train = (args: Parsed) =>
@@ -81,10 +107,9 @@ export const train = (args: Parsed) =>
     const sets = args.lists.set ?? []
     if (resume !== undefined && (args.positionals.length > 0 || args.strings.preset !== undefined || sets.length > 0 || args.strings.out !== undefined))
       return yield* new UsageError({ message: "--resume continues a run with its own spec: it takes no spec file, --preset, --set or --out" })
-    const spec =
-      resume === undefined
-        ? yield* Resolve.resolve({ file: args.positionals[0], preset: args.strings.preset, sets })
-        : yield* Effect.flatMap(RunStore.make(resume).readSpecJson, (json) => Spec.decode(json, `spec of run ${resume}`))
+    if (resume === undefined && args.flags.has("allow-spec-change"))
+      return yield* new UsageError({ message: "--allow-spec-change goes with --resume (it accepts an edited spec.json of the run)" })
+    const spec = resume === undefined ? yield* Resolve.resolve({ file: args.positionals[0], preset: args.strings.preset, sets }) : yield* Resolve.ofRun(resume)
     if (args.flags.has("dry-run")) {
       process.stdout.write(JSON.stringify(Spec.encode(spec), null, 2) + "\n")
       const { config, source } = yield* effectiveConfig(spec)
@@ -93,23 +118,24 @@ export const train = (args: Parsed) =>
           ? `epo train: the policy is a fresh model: ${JSON.stringify(config)}\n`
           : `epo train: the policy starts from the checkpoint ${source} with its own configuration (policy.model is not used): ${JSON.stringify(config)}\n`
       )
-      return
+      return 0
     }
     const budget = args.strings["time-budget"]
     if (budget !== undefined && !(Number(budget) > 0)) return yield* new UsageError({ message: `--time-budget must be a positive number of seconds, got "${budget}"` })
-    const dir = resume ?? args.strings.out ?? path.join("runs", `${safeName(spec.name)}-s${spec.seed}-${stamp(new Date())}`)
+    const dir = resume ?? args.strings.out ?? (yield* freshRunDir(spec))
     const progress = new Progress(process.stderr)
-    const interrupt = interruptHandler(progress)
+    const interrupt = interruptHandler(progress, dir)
     yield* interrupt.install
     const started = performance.now()
     const result = yield* Train.run({
       spec,
       dir,
       resume: resume !== undefined,
-      shouldStop: () => {
-        if (interrupt.shouldStop()) return true
+      allowSpecChange: args.flags.has("allow-spec-change"),
+      shouldStop: interrupt.shouldStop,
+      budgetSpent: () => {
         const over = budget !== undefined && (performance.now() - started) / 1000 > Number(budget)
-        if (over) progress.message(`time budget of ${budget}s spent: stopping`)
+        if (over) progress.message(`time budget of ${budget}s spent: evaluating this step and stopping`)
         return over
       },
       onEvent: (e) => {
@@ -147,6 +173,7 @@ export const train = (args: Parsed) =>
         ...(result.status === "interrupted" ? [`resume with: npx epo train --resume ${result.dir}`] : [])
       ].join("\n") + "\n"
     )
+    return result.status === "interrupted" && interrupt.shouldStop() ? interruptedExitCode : 0
   }).pipe(Effect.scoped)
 
 /** A run directory and the checkpoint to evaluate: a run (its best or latest checkpoint) or a checkpoint directory inside one. */
@@ -168,7 +195,7 @@ const locate = (target: string, latest: boolean) =>
 export const evaluate = (args: Parsed) =>
   Effect.gen(function* () {
     const { run, checkpoint } = yield* locate(args.positionals[0], args.flags.has("latest"))
-    const runSpec = yield* Effect.flatMap(run.readSpecJson, (json) => Spec.decode(json, `spec of run ${run.dir}`))
+    const runSpec = yield* Resolve.ofRun(run.dir)
     const games = args.strings.games
     if (games !== undefined && !/^\d+$/.test(games)) return yield* new UsageError({ message: `--games must be a non-negative integer, got "${games}"` })
     const json = Spec.encode(runSpec)
@@ -205,6 +232,7 @@ export const evaluate = (args: Parsed) =>
       ])
     }
     process.stdout.write(Compare.text(table) + "\n")
+    return 0
   })
 
 export const report = (args: Parsed) =>
@@ -220,16 +248,19 @@ export const report = (args: Parsed) =>
             path.resolve(out ?? "report.html")
           )
     process.stdout.write(`${written}\n`)
+    return 0
   })
 
 export const compare = (args: Parsed) =>
   Effect.gen(function* () {
     const runs = yield* Runs.loadAll(args.positionals)
-    const table = Compare.table(runs)
-    process.stdout.write(
-      (args.flags.has("json") ? JSON.stringify(table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]]))), null, 2) : Compare.text(table)) + "\n"
-    )
-    if (!args.flags.has("json") && Compare.hasReplicates(runs))
+    if (args.flags.has("json")) {
+      process.stdout.write(JSON.stringify(Compare.rows(runs), null, 2) + "\n")
+      return 0
+    }
+    process.stdout.write(Compare.text(Compare.table(runs)) + "\n")
+    if (Compare.hasReplicates(runs))
       for (const split of Runs.splitsOf(runs))
         process.stdout.write(`\n${split} by method: mean over seeds [95% bootstrap interval]\n${Compare.text(Compare.methodTable(runs, split))}\n`)
+    return 0
   })

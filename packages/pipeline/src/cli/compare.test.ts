@@ -28,7 +28,7 @@ describe("epo compare", () => {
         })
       )
     )
-    const [several, one] = await Promise.all([compare(...dirs.flat()), compare(dirs[0][0])])
+    const [several, one, json] = await Promise.all([compare(...dirs.flat()), compare(dirs[0][0]), compare(dirs[0][0], dirs[0][1], "--json")])
     expect(several.code).toBe(0)
     const lines = several.stdout.split("\n")
     expect(lines).toContain("eval by method: mean over seeds [95% bootstrap interval]")
@@ -36,5 +36,11 @@ describe("epo compare", () => {
     expect(lines.find((l) => /^ppo\+epo\s+1,2/.test(l))).toMatch(/ppo\+epo\s+1,2\s+ppo\s+4\s+18\.8 \[12\.5, 25\.0\]\s+56\.3 \[50\.0, 62\.5\]\s+\+37\.5 \[\+37\.5, \+37\.5\]\s+\+12\.5 \[\+12\.5, \+12\.5\]/)
     expect(one.code).toBe(0)
     expect(one.stdout).not.toContain("by method")
+    // --json: one object per run, rates as numbers between 0 and 1 (seed 1: ppo 1/8 then 3/8, ppo+epo 1/8 then 4/8).
+    expect(json.code).toBe(0)
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      { seed: 1, status: "completed", success: { eval: { final: 0.375, best: 0.375 } } },
+      { seed: 1, status: "completed", success: { eval: { final: 0.5, best: 0.5 } } }
+    ])
   })
 })

@@ -20,12 +20,15 @@ const expectOneLineError = (r: { code: number; stderr: string }, code: number) =
 
 describe("the epo command", () => {
   it("prints help, and every error as one line with a non-zero exit code", async () => {
-    const [help, badSpec, unknownCommand, badOption, missingRun] = await Promise.all([
+    const [help, badSpec, unknownCommand, badOption, missingRun, badBudget, resumeWithSet, allowWithoutResume] = await Promise.all([
       epo("train", "--help"),
       epo("train", "--set", "rollout.groups=0", "--set", "nope=1"),
       epo("frobnicate"),
       epo("report", "--colour", "x"),
-      epo("compare", "/nonexistent/run")
+      epo("compare", "/nonexistent/run"),
+      epo("train", "--time-budget", "soon"),
+      epo("train", "--resume", "/nonexistent/run", "--set", "seed=1"),
+      epo("train", "--allow-spec-change")
     ])
     expect(help.code).toBe(0)
     expect(help.stdout).toContain("usage: epo train")
@@ -40,6 +43,11 @@ describe("the epo command", () => {
     expect(unknownCommand.stderr).not.toMatch(/\n\s+at /)
     expectOneLineError(badOption, 2)
     expectOneLineError(missingRun, 1)
+    // Usage mistakes found after parsing exit with 2 as well.
+    expectOneLineError(badBudget, 2)
+    expect(badBudget.stderr).toContain("--time-budget")
+    expectOneLineError(resumeWithSet, 2)
+    expectOneLineError(allowWithoutResume, 2)
   })
 
   it("--dry-run prints the spec and says which model configuration the policy will have", async () => {
@@ -49,7 +57,7 @@ describe("the epo command", () => {
       epo("train", "--dry-run", "--set", "policy.checkpoint=/nonexistent/checkpoint")
     ])
     expect(fromCheckpoint.code).toBe(0)
-    expect(JSON.parse(fromCheckpoint.stdout).policy.checkpoint).toContain("household-bc")
+    expect(JSON.parse(fromCheckpoint.stdout).policy.checkpoint).toContain("household-generate")
     expect(fromCheckpoint.stderr).toContain("policy.model is not used")
     expect(fromCheckpoint.stderr).toContain('"dModel":64')
     expect(fresh.code).toBe(0)

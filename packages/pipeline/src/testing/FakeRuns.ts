@@ -58,6 +58,7 @@ export const run = (r: FakeRun): RunData => ({
   label: `${r.name} s${r.seed}`,
   spec: specOf(r),
   manifest: manifest(r.name, r.seed, r.metrics?.length ?? 0),
+  status: "completed",
   metrics: r.metrics ?? [],
   evaluations: r.evaluations ?? [],
   best: Option.none()

@@ -117,6 +117,24 @@ describe("Checkpoint", () => {
     }).pipe(Effect.provide(Backend.cpu))
   )
 
+  it.effect("non-finite weights or optimiser moments are a typed error naming the file and the tensor", () =>
+    Effect.gen(function* () {
+      const dir = freshDir()
+      yield* saveArrays(dir, weights, { step: 1, arrays: moments })
+      const model = join(dir, "model.safetensors")
+      const nan = Float32Array.from(weights["head.bias"].data)
+      nan[2] = Number.NaN
+      yield* Effect.promise(() => writeFile(model, Safetensors.serialize({ ...weights, "head.bias": { dtype: "F32", shape: [config.vocab], data: nan } })))
+      expect(yield* loadError(dir)).toBe(`checkpoint ${model} (head.bias): holds a non-finite value (NaN at flat index 2)`)
+
+      yield* Effect.promise(() => writeFile(model, Safetensors.serialize(weights)))
+      const optimizer = join(dir, "optimizer.safetensors")
+      const inf = Float32Array.from(moments["v.head.bias"].data).fill(Number.POSITIVE_INFINITY, 1, 2)
+      yield* Effect.promise(() => writeFile(optimizer, Safetensors.serialize({ ...moments, "v.head.bias": { dtype: "F32", shape: [config.vocab], data: inf } }, { step: "1" })))
+      expect(yield* loadError(dir)).toBe(`checkpoint ${optimizer} (v.head.bias): holds a non-finite value (Infinity at flat index 1)`)
+    }).pipe(Effect.provide(Backend.cpu))
+  )
+
   it.effect("bad JSON files are typed errors naming the file and the field", () =>
     Effect.gen(function* () {
       const dir = freshDir()

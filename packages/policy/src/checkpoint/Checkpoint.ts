@@ -83,7 +83,23 @@ export const save = <C, I>(dir: string, configSchema: Schema.Codec<C, I>, input:
     yield* Files.writeJson(join(dir, fileNames.config), configSchema, input.config)
   })
 
-const readSafetensors = (path: string) => Effect.flatMap(Files.read(path), (bytes) => Safetensors.parse(bytes, path))
+/** The first tensor holding NaN or an infinity, as an error naming the file and tensor. */
+const nonFinite = (file: string, arrays: Safetensors.NamedArrays): CheckpointError | undefined => {
+  for (const [name, a] of Object.entries(arrays)) {
+    if (a.dtype !== "F32") continue
+    const at = a.data.findIndex((x) => !Number.isFinite(x))
+    if (at >= 0) return new CheckpointError({ file, item: name, reason: `holds a non-finite value (${a.data[at]} at flat index ${at})` })
+  }
+  return undefined
+}
+
+const readSafetensors = (path: string) =>
+  Effect.flatMap(Files.read(path), (bytes) => Safetensors.parse(bytes, path)).pipe(
+    Effect.flatMap((contents) => {
+      const bad = nonFinite(path, contents.arrays)
+      return bad === undefined ? Effect.succeed(contents) : Effect.fail(bad)
+    })
+  )
 
 /** The first mismatch between stored weights and the configuration's parameters, as an error. */
 const checkParameters = (file: string, weights: Safetensors.NamedArrays, expected: ReadonlyArray<ParameterShape>): CheckpointError | undefined => {

@@ -23,7 +23,12 @@
  *
  * The mask value must be finite and every query must keep at least one key (a row of the
  * mask entirely `masked` still normalises, over all keys).
+ *
+ * With the native kernels (@epo/native) the whole op is two kernels, EpoAttention and
+ * EpoAttentionGrad, computing the same formulas in place on qkv (see its csrc/attention.c):
+ * the backward pass recomputes P from the saved softmax statistics instead of keeping it.
  */
+import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import { copyInto, copyTaken, give, take, view } from "./Host.js"
 import { transpose2d } from "./Linear.js"
@@ -51,27 +56,35 @@ export interface AttentionShape {
   readonly queryBlock?: number
 }
 
-// Masks are built once per forward pass and shared by the layers: check each once.
-const causalCache = new WeakMap<Float32Array, boolean>()
+/** How a mask treats the keys after each query: plain causal (0 up to the query, `masked` after), causal, or neither. */
+type MaskKind = "plain" | "causal" | "other"
 
-/** Whether every [T, T] matrix of `mask` hides all keys after the query (value ≤ `masked`). */
-const isCausal = (mask: Float32Array, t: number): boolean => {
-  const known = causalCache.get(mask)
+// Masks are built once per forward pass and shared by the layers: classify each once.
+const maskKinds = new WeakMap<Float32Array, MaskKind>()
+
+/** The kind of every [T, T] matrix of `mask` together. */
+const maskKind = (mask: Float32Array, t: number): MaskKind => {
+  const known = maskKinds.get(mask)
   if (known !== undefined) return known
-  let causal = true
-  for (let o = 0; causal && o < mask.length; o += t * t) {
-    for (let i = 0; causal && i < t; i++) {
-      for (let j = i + 1; j < t; j++) {
-        if (!(mask[o + i * t + j]! <= masked)) {
-          causal = false
+  let kind: MaskKind = "plain"
+  for (let o = 0; kind !== "other" && o < mask.length; o += t * t) {
+    for (let i = 0; kind !== "other" && i < t; i++) {
+      for (let j = 0; j < t; j++) {
+        const v = mask[o + i * t + j]!
+        if (j > i && !(v <= masked)) {
+          kind = "other"
           break
         }
+        if (j <= i && v !== 0) kind = "causal"
       }
     }
   }
-  causalCache.set(mask, causal)
-  return causal
+  maskKinds.set(mask, kind)
+  return kind
 }
+
+/** Whether every [T, T] matrix of `mask` hides all keys after the query (value ≤ `masked`). */
+const isCausal = (mask: Float32Array, t: number): boolean => maskKind(mask, t) !== "other"
 
 interface QueryBlock {
   /** Query rows [start, end). */
@@ -108,11 +121,38 @@ const leadingColumns = (src: Float32Array, offset: number, rows: number, stride:
 }
 
 /**
+ * The op on the native kernels: the statistics and the inputs are kept for the gradient
+ * kernel. The plain causal mask is not uploaded: the kernels apply it themselves.
+ */
+const nativeAttention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32Array): tf.Tensor2D => {
+  const { batch: B, time: T, heads: H } = shape
+  const kind = maskKind(mask, T)
+  const attrs = { batch: B, time: T, heads: H, causal: kind !== "other" }
+  const maskTensor = () => (kind === "plain" ? undefined : tf.tensor3d(mask, [mask.length === B * T * T ? B : 1, T, T]))
+  if (!tf.engine().isTapeOn()) return tf.tidy(() => NativeOps.attention(qkv, maskTensor(), attrs, false))
+  const f = tf.customGrad((x_, save) => {
+    const x = x_ as tf.Tensor2D
+    const m = maskTensor()
+    const [out, stats] = NativeOps.attention(x, m, attrs, true)
+    ;(save as tf.GradSaveFunc)(m === undefined ? [x, out, stats] : [x, out, stats, m])
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => {
+        const [sx, so, ss, sm] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D | undefined]
+        return NativeOps.attentionGrad(sx, sm, so, ss, dy as tf.Tensor2D, attrs)
+      }
+    }
+  })
+  return f(qkv) as tf.Tensor2D
+}
+
+/**
  * Attention of packed projections qkv [B*T, 3d] (columns: q | k | v, each head-major) to
  * outputs [B*T, d]. `mask` is additive, [T, T] shared by all rows or [B, T, T] per row;
  * differentiable in qkv.
  */
 export const attention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32Array): tf.Tensor2D => {
+  if (Native.active()) return nativeAttention(qkv, shape, mask)
   const { batch: B, time: T, heads: H } = shape
   const d = qkv.shape[1] / 3
   const dh = d / H

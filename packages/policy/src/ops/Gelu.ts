@@ -7,8 +7,10 @@
  *
  * When a gradient is being recorded the derivative is computed in the forward pass and is
  * the only tensor kept for the backward pass: tfjs copies every kept tensor on the wasm
- * backend, and keeping x, x² and s instead would copy three times as much.
+ * backend, and keeping x, x² and s instead would copy three times as much. The native
+ * kernel (@epo/native) computes the value and the derivative in one pass.
  */
+import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 
 const c = Math.sqrt(2 / Math.PI)
@@ -18,6 +20,15 @@ const b = 2 * c * 0.044715
 /** GELU (tanh) of x, elementwise. */
 export const gelu = (x: tf.Tensor): tf.Tensor => {
   const recording = tf.engine().isTapeOn()
+  if (Native.active()) {
+    if (!recording) return NativeOps.gelu(x, false)
+    const native = tf.customGrad((x_, save) => {
+      const [y, derivative] = NativeOps.gelu(x_ as tf.Tensor, true)
+      ;(save as tf.GradSaveFunc)([derivative])
+      return { value: y, gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => tf.mul(dy, saved[0]!) }
+    })
+    return native(x)
+  }
   const f = tf.customGrad((x_, save) => {
     const xx = x_ as tf.Tensor
     const x2 = tf.square(xx)

@@ -1,12 +1,14 @@
 /**
- * Dense layers whose every matrix product runs on the wasm backend's fast path.
+ * Dense layers whose every matrix product runs on the backend's fast path.
  *
  * tfjs-backend-wasm sends `matMul` to XNNPACK only for 2-D, untransposed operands; a
  * batched or transposed product falls back to a scalar loop about ten times slower. The
  * default gradient of `matMul` uses exactly those transposed forms (dx = dy Wᵀ, dW = xᵀ dy),
  * so these ops carry their own gradient: they transpose explicitly (a cheap copy) and
- * multiply untransposed.
+ * multiply untransposed. With the native kernels (@epo/native) a transposed operand costs
+ * nothing, so the gradients pass matMul's transpose flags instead.
  */
+import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import { view } from "./Host.js"
 
@@ -34,9 +36,11 @@ export const matMulTN = (x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D =>
 /**
  * Column sums of a 2-D tensor, shape [M], summed on the host: a reduction over the leading
  * axis transposes first on the wasm backend, and a product with a ones row repacks x. Four
- * rows per pass into a float64 accumulator: half the time of one row per pass.
+ * rows per pass into a float64 accumulator: half the time of one row per pass. The native
+ * kernel sums in float64 too.
  */
 export const columnSum = (x: tf.Tensor2D): tf.Tensor1D => {
+  if (Native.active()) return NativeOps.columnSum(x)
   const [n, m] = x.shape
   const v = view(x)
   const acc = new Float64Array(m)
@@ -55,6 +59,10 @@ export const columnSum = (x: tf.Tensor2D): tf.Tensor1D => {
   return tf.tensor1d(Float32Array.from(acc))
 }
 
+/** dx = dy Wᵀ and dW = xᵀ dy of a product y = x W. */
+const productGrads = (x: tf.Tensor2D, w: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] =>
+  Native.active() ? [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)] : [tf.matMul(dy, t2(w)), matMulTN(x, dy)]
+
 /** y = x W (+ b): x [N, K], W [K, M], b [M]; differentiable in all three. */
 export const linear = (x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D => {
   if (b === undefined) {
@@ -66,8 +74,7 @@ export const linear = (x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
         value: tf.matMul(xx, ww),
         gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => {
           const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D]
-          const g = dy as tf.Tensor2D
-          return [tf.matMul(g, t2(sw)), matMulTN(sx, g)]
+          return productGrads(sx, sw, dy as tf.Tensor2D)
         }
       }
     })
@@ -82,7 +89,7 @@ export const linear = (x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
       gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => {
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D]
         const g = dy as tf.Tensor2D
-        return [tf.matMul(g, t2(sw)), matMulTN(sx, g), columnSum(g)]
+        return [...productGrads(sx, sw, g), columnSum(g)]
       }
     }
   })
@@ -95,7 +102,8 @@ export const linearConst = (x: tf.Tensor2D, c: tf.Tensor2D): tf.Tensor2D => {
     ;(save as tf.GradSaveFunc)([c])
     return {
       value: tf.matMul(x_ as tf.Tensor2D, c),
-      gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => tf.matMul(dy as tf.Tensor2D, t2(saved[0] as tf.Tensor2D))
+      gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) =>
+        Native.active() ? tf.matMul(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, false, true) : tf.matMul(dy as tf.Tensor2D, t2(saved[0] as tf.Tensor2D))
     }
   })
   return f(x) as tf.Tensor2D

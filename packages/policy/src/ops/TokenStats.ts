@@ -7,8 +7,10 @@
  *
  * lse is read off the softmax, lse = max z - log max p (exact; max p ≥ 1/V keeps the log
  * well conditioned), so no full-size exp or log runs: on the wasm backend softmax is
- * vectorised while exp and log are scalar loops.
+ * vectorised while exp and log are scalar loops. With the native kernels (@epo/native) the
+ * forward pass and the gradient are one pass over the logits each (it keeps lse).
  */
+import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import { view } from "./Host.js"
 
@@ -26,6 +28,7 @@ const pick = (z: tf.Tensor2D, targets: Int32Array): tf.Tensor2D => {
  * logits [N, V]; differentiable in the logits.
  */
 export const tokenStats = (logits: tf.Tensor2D, targets: Int32Array, temperature: number): tf.Tensor2D => {
+  if (Native.active()) return nativeTokenStats(logits, targets, temperature)
   const [n, v] = logits.shape
   const f = tf.customGrad((l_, save) => {
     const z: tf.Tensor2D = temperature === 1 ? (l_ as tf.Tensor2D) : tf.mul(l_ as tf.Tensor2D, 1 / temperature)
@@ -51,6 +54,22 @@ export const tokenStats = (logits: tf.Tensor2D, targets: Int32Array, temperature
         const onehot = tf.scatterND(tf.tensor2d(index, [n, 2], "int32"), tf.tensor1d(gl), [n, v])
         const dz = tf.sub(onehot, tf.mul(sp, weight))
         return temperature === 1 ? dz : tf.mul(dz, 1 / temperature)
+      }
+    }
+  })
+  return f(logits) as tf.Tensor2D
+}
+
+const nativeTokenStats = (logits: tf.Tensor2D, targets: Int32Array, temperature: number): tf.Tensor2D => {
+  const t = tf.tensor1d(targets, "int32")
+  const f = tf.customGrad((l_, save) => {
+    const [out, lse] = NativeOps.tokenStats(l_ as tf.Tensor2D, t, temperature)
+    ;(save as tf.GradSaveFunc)([l_ as tf.Tensor, t, out, lse])
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => {
+        const [sl, st, so, slse] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D]
+        return NativeOps.tokenStatsGrad(sl, st, so, slse, dy as tf.Tensor2D, temperature)
       }
     }
   })

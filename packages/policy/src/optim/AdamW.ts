@@ -8,8 +8,10 @@
  *   Δθ = -lr (m / (1 - β₁ᵗ) / (√(v / (1 - β₂ᵗ)) + ε) + λ θ)   (decoupled weight decay, as torch.optim.AdamW)
  *
  * The state is a step count plus the moment tensors, named "mu/<param>" and "nu/<param>"
- * by `toTensors`, so a checkpoint can store it.
+ * by `toTensors`, so a checkpoint can store it. With the native kernels (@epo/native) the
+ * norm is one kernel and each parameter's update one pass (EpoAdamW) instead of a dozen.
  */
+import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Schema } from "effect"
 import { type ConfigError, Errors } from "@epo/core"
@@ -72,7 +74,11 @@ export const adamw = (config: AdamWConfig): AdamW => ({
   update: (grads, state, params, learningRate) => {
     const { b1, b2, eps, weightDecay } = config
     const step = state.step + 1
-    const gradNorm = tf.tidy(() => Math.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0]))
+    const native = Native.active()
+    const gradNorm = tf.tidy(() => {
+      const squares = native ? NativeOps.sumOfSquares([...grads.values()]) : tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))
+      return Math.sqrt(squares.dataSync()[0])
+    })
     const scale = config.maxGradNorm === undefined ? 1 : Math.min(1, config.maxGradNorm / (gradNorm + 1e-6))
     const c1 = 1 / (1 - Math.pow(b1, step))
     const c2 = 1 / (1 - Math.pow(b2, step))
@@ -86,7 +92,8 @@ export const adamw = (config: AdamWConfig): AdamW => ({
         nu.set(name, tf.clone(state.nu.get(name)!))
         continue
       }
-      const [m, v, u] = tf.tidy(() => {
+      const attrs = { scale, b1, b2, eps, weightDecay, learningRate, c1, c2 }
+      const [m, v, u] = native ? NativeOps.adamw(params.get(name)!, g0, m0, state.nu.get(name)!, attrs) : tf.tidy(() => {
         const g = scale === 1 ? g0 : tf.mul(g0, scale)
         const m = tf.add(tf.mul(m0, b1), tf.mul(g, 1 - b1))
         const v = tf.add(tf.mul(state.nu.get(name)!, b2), tf.mul(tf.square(g), 1 - b2))

@@ -60,8 +60,8 @@ export class WarmStartError extends Data.TaggedError("WarmStartError")<{
 
 interface LabelledDecision {
   readonly command: string
-  /** The expert's command in this state. */
-  readonly label: string
+  /** The expert's command in this state; none where the driver made the game unwinnable. */
+  readonly label: string | undefined
   readonly prompt: string
 }
 
@@ -71,6 +71,8 @@ export type Driver<E> = (views: ReadonlyArray<Runner.MemberView>, turn: number) 
 /**
  * Plays `games` and records each turn's (prompt, response): the expert's own episodes, or
  * the `driver`'s episodes labelled with the expert's command in every state they visit.
+ * A driver can reach states from which the game cannot be won (the household expert then
+ * has no command): those turns carry no label and are not recorded.
  */
 export const collect = <E = never>(
   games: ReadonlyArray<GameRef>,
@@ -82,13 +84,12 @@ export const collect = <E = never>(
   Effect.gen(function* () {
     const play: Runner.BatchPolicy<LabelledDecision, E | WarmStartError> = (views, turn) =>
       Effect.gen(function* () {
-        const labels = yield* Effect.forEach(views, (view) => {
-          const command = view.expertCommand()
-          return command === undefined
-            ? Effect.fail(new WarmStartError({ reason: `the environment gave no expert command in game ${view.gameId}` }))
-            : Effect.succeed(command)
-        })
-        const sent = driver === undefined ? labels : yield* driver(views, turn)
+        const labels = views.map((view) => view.expertCommand())
+        if (driver === undefined) {
+          const stuck = views.find((_, i) => labels[i] === undefined)
+          if (stuck !== undefined) return yield* new WarmStartError({ reason: `the environment gave no expert command in game ${stuck.gameId}` })
+        }
+        const sent = driver === undefined ? (labels as ReadonlyArray<string>) : yield* driver(views, turn)
         return views.map((view, i) => ({ command: sent[i], label: labels[i], prompt: format.render(view.memory) }))
       })
     const result = yield* Runner.run(games, { groupSize: 1, maxTurns }, play)
@@ -97,16 +98,19 @@ export const collect = <E = never>(
     for (const group of result.groups)
       for (const member of group.members) {
         if (member.won) won++
-        for (const t of member.turns)
-          pairs.push({
-            gameId: member.gameId,
-            turn: t.turn,
-            prompt: t.decision.prompt,
-            response: responseText(style, t.decision.label),
-            command: t.decision.label,
-            sent: t.command,
-            admissible: t.admissibleCommands
-          })
+        for (const t of member.turns) {
+          const label = t.decision.label
+          if (label !== undefined)
+            pairs.push({
+              gameId: member.gameId,
+              turn: t.turn,
+              prompt: t.decision.prompt,
+              response: responseText(style, label),
+              command: label,
+              sent: t.command,
+              admissible: t.admissibleCommands
+            })
+        }
       }
     const first = pairs[0]
     if (first !== undefined) {

@@ -1,0 +1,2 @@
+export * as Native from "./Registry.js"
+export * as NativeOps from "./Ops.js"
