@@ -171,10 +171,8 @@ const sameLower = (s: string, l: string): boolean => s.length === l.length && (s
 /** `s.toLowerCase()` when that can equal `target` (same length), else undefined (ASCII names). */
 const lowerIfSameLength = (s: string, target: string): string | undefined => (s.length === target.length ? s.toLowerCase() : undefined)
 
-const named = (o: Obj, name: string): boolean => {
-  const l = lowerOf(name)
-  return sameLower(o.name, l) || sameLower(o.descriptName(), l)
-}
+/** The object's name or descriptName is `l` (lower-cased with `lowerOf` once, before a loop over objects), ignoring case. */
+const named = (o: Obj, l: string): boolean => sameLower(o.name, l) || sameLower(o.descriptName(), l)
 
 const isNotLastSatisfied = (obj: Obj, seq: GoalSequence): boolean => seq.lastSatisfiedWith !== undefined && seq.lastSatisfiedWith !== obj
 
@@ -399,8 +397,9 @@ export class SpecificObjectInDirectContainer extends Goal {
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
     if (this.objectNames.length === 0) return NOTHING
+    const l = lowerOf(this.containerName)
     for (const v of seq.visible(agent)) {
-      if (!named(v, this.containerName)) continue
+      if (!named(v, l)) continue
       if (v.contents(false).some((c) => this.objectNames.includes(c.name) || this.objectNames.includes(c.descriptName()))) return SUCCESS
     }
     return NOTHING
@@ -418,7 +417,8 @@ export class DeviceWithNameState extends Goal {
     super("", key, after)
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
-    return seq.visible(agent).some((v) => named(v, this.deviceName) && v.device !== undefined && v.device.isActivated === this.activated) ? SUCCESS : NOTHING
+    const l = lowerOf(this.deviceName)
+    return seq.visible(agent).some((v) => named(v, l) && v.device !== undefined && v.device.isActivated === this.activated) ? SUCCESS : NOTHING
   }
 }
 
@@ -434,7 +434,7 @@ export class PastActionExamineObject extends Goal {
   }
   check(_obj: Obj | undefined, _seq: GoalSequence, agent: Agent): GoalResult {
     if (this.activatedAt === -1) this.activatedAt = agent.actionHistory.length
-    for (const a of agent.actionHistory.slice(this.activatedAt)) if (a.name === "look at" && named(a.assignments.obj, this.objectName)) return SUCCESS
+    for (const a of agent.actionHistory.slice(this.activatedAt)) if (a.name === "look at" && named(a.assignments.obj, lowerOf(this.objectName))) return SUCCESS
     return NOTHING
   }
 }
@@ -459,8 +459,9 @@ export class ObjectConnectedToWire extends Goal {
     super()
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
+    const l = lowerOf(this.objectName)
     for (const v of seq.visible(agent)) {
-      if (!named(v, this.objectName)) continue
+      if (!named(v, l)) continue
       const t = v instanceof PolarizedComponent ? (this.firstSide ? v.anode : v.cathode) : this.firstSide ? v.terminal1 : v.terminal2
       if (parentsOf(t).some((p) => p instanceof Wire)) return SUCCESS
     }
@@ -486,9 +487,18 @@ class WireConnects extends Goal {
   }
 }
 
-const isGenerator = (name: string) => (o: Obj) => o instanceof Generator && (name === "" || named(o, name))
+const isGenerator = (name: string) => {
+  const l = lowerOf(name)
+  return (o: Obj) => o instanceof Generator && (name === "" || named(o, l))
+}
 const isLightBulb = (o: Obj) => o instanceof LightBulb
 
-export const wireConnectsObjectAndPowerSource = (objectName: string, sourceName = "") => new WireConnects((o) => named(o, objectName), isGenerator(sourceName))
-export const wireConnectsObjectAndLightBulb = (objectName: string) => new WireConnects((o) => named(o, objectName), isLightBulb)
+export const wireConnectsObjectAndPowerSource = (objectName: string, sourceName = "") => {
+  const l = lowerOf(objectName)
+  return new WireConnects((o) => named(o, l), isGenerator(sourceName))
+}
+export const wireConnectsObjectAndLightBulb = (objectName: string) => {
+  const l = lowerOf(objectName)
+  return new WireConnects((o) => named(o, l), isLightBulb)
+}
 export const wireConnectsPowerSourceAndLightBulb = () => new WireConnects(isGenerator(""), isLightBulb)
