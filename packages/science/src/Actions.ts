@@ -8,7 +8,7 @@ import { mix } from "./Chemistry.js"
 import type { GoalSequence } from "./Goals.js"
 import { Toilet } from "./world/Devices.js"
 import { PolarizedComponent, UnpolarizedComponent } from "./world/Electrical.js"
-import { current, Door, listDescription, MODE_CURSORY, MODE_DETAILED, type Obj, Portal, Terminal } from "./world/Obj.js"
+import { Door, listDescription, MODE_CURSORY, MODE_DETAILED, type Obj, Portal, Terminal } from "./world/Obj.js"
 import { type Agent, Location } from "./world/Places.js"
 import { Document } from "./world/Things.js"
 
@@ -295,7 +295,8 @@ export const runAction = (name: string, a: Assignments, w: ActionWorld): [string
       }
       if (obj.containerProps !== undefined && !obj.containerProps.isOpen) {
         obj.containerProps.isOpen = true
-        current().structure++
+        obj.world.structure++
+        obj.touchSubtree()
         return [`The ${obj.name} is now open.`, true]
       }
       return [UNKNOWN_CATCH, false]
@@ -310,7 +311,8 @@ export const runAction = (name: string, a: Assignments, w: ActionWorld): [string
       }
       if (obj.containerProps !== undefined && obj.containerProps.isOpen) {
         obj.containerProps.isOpen = false
-        current().structure++
+        obj.world.structure++
+        obj.touchSubtree()
         return [`The ${obj.name} is now closed.`, true]
       }
       return [UNKNOWN_CATCH, false]

@@ -177,7 +177,7 @@ export class ScienceWorld {
     }
     this.loadError = undefined
     const simplifications = parseSimplifications(this.taskName, this.simplificationStr)
-    const ctx: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, selfWateringFlowerPots: simplifications.selfWatering, random: seeded(this.variation * 2654435761) }
+    const ctx: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, naming: 0, selfWateringFlowerPots: simplifications.selfWatering, random: seeded(this.variation * 2654435761) }
     enter(ctx)
     const data = variation(this.taskName, this.variation)
     const header = variationFile(this.taskName).header
@@ -204,7 +204,10 @@ export class ScienceWorld {
       for (const o of universe.contentsAndPortalsRecursive(true, true)) {
         if (simplifications.openDoors && o instanceof Portal && o.isOpenable) o.isOpen = true
         const cp = o.containerProps
-        if (simplifications.openContainers && cp !== undefined && cp.isContainer && cp.isClosable) cp.isOpen = true
+        if (simplifications.openContainers && cp !== undefined && cp.isContainer && cp.isClosable && !cp.isOpen) {
+          cp.isOpen = true
+          o.touchSubtree()
+        }
       }
       ctx.structure++
     }

@@ -9,7 +9,7 @@
  */
 import { InclinedPlane } from "./world/Things.js"
 import { Animal, LivingThing, Plant } from "./world/Living.js"
-import { current, Door, type Obj, Terminal } from "./world/Obj.js"
+import { Door, type Obj, Terminal } from "./world/Obj.js"
 import type { Agent } from "./world/Places.js"
 import { Generator, LightBulb, PolarizedComponent, Wire } from "./world/Electrical.js"
 import { AnswerBox } from "./world/Containers.js"
@@ -74,16 +74,19 @@ export class GoalSequence {
     return keys.every((k) => this.completedKeys.has(k))
   }
 
-  private visibleCache: { room: Obj | undefined; structure: number; objs: Array<Obj> } | undefined = undefined
+  private visibleCache: { room: Obj | undefined; rev: number; objs: Array<Obj> } | undefined = undefined
 
-  /** Non-hidden objects under the agent's location, recursively, ignoring closed containers (cached until something moves). */
+  /**
+   * Non-hidden objects under the agent's location, recursively, ignoring closed containers
+   * (cached until something below the location moves, is renamed or hidden: `subtreeRev`).
+   */
   visible(agent: Agent): ReadonlyArray<Obj> {
     const room = agent.container
-    const structure = current().structure
+    const rev = room?.subtreeRev ?? -1
     const c = this.visibleCache
-    if (c !== undefined && c.room === room && c.structure === structure) return c.objs
+    if (c !== undefined && c.room === room && c.rev === rev) return c.objs
     const objs = room?.contentsAndPortalsRecursive(false, false) ?? []
-    this.visibleCache = { room, structure, objs }
+    this.visibleCache = { room, rev, objs }
     return objs
   }
 
@@ -168,10 +171,8 @@ const sameLower = (s: string, l: string): boolean => s.length === l.length && (s
 /** `s.toLowerCase()` when that can equal `target` (same length), else undefined (ASCII names). */
 const lowerIfSameLength = (s: string, target: string): string | undefined => (s.length === target.length ? s.toLowerCase() : undefined)
 
-const named = (o: Obj, name: string): boolean => {
-  const l = lowerOf(name)
-  return sameLower(o.name, l) || sameLower(o.descriptName(), l)
-}
+/** The object's name or descriptName is `l` (lower-cased with `lowerOf` once, before a loop over objects), ignoring case. */
+const named = (o: Obj, l: string): boolean => sameLower(o.name, l) || sameLower(o.descriptName(), l)
 
 const isNotLastSatisfied = (obj: Obj, seq: GoalSequence): boolean => seq.lastSatisfiedWith !== undefined && seq.lastSatisfiedWith !== obj
 
@@ -396,8 +397,9 @@ export class SpecificObjectInDirectContainer extends Goal {
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
     if (this.objectNames.length === 0) return NOTHING
+    const l = lowerOf(this.containerName)
     for (const v of seq.visible(agent)) {
-      if (!named(v, this.containerName)) continue
+      if (!named(v, l)) continue
       if (v.contents(false).some((c) => this.objectNames.includes(c.name) || this.objectNames.includes(c.descriptName()))) return SUCCESS
     }
     return NOTHING
@@ -415,7 +417,8 @@ export class DeviceWithNameState extends Goal {
     super("", key, after)
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
-    return seq.visible(agent).some((v) => named(v, this.deviceName) && v.device !== undefined && v.device.isActivated === this.activated) ? SUCCESS : NOTHING
+    const l = lowerOf(this.deviceName)
+    return seq.visible(agent).some((v) => named(v, l) && v.device !== undefined && v.device.isActivated === this.activated) ? SUCCESS : NOTHING
   }
 }
 
@@ -431,7 +434,7 @@ export class PastActionExamineObject extends Goal {
   }
   check(_obj: Obj | undefined, _seq: GoalSequence, agent: Agent): GoalResult {
     if (this.activatedAt === -1) this.activatedAt = agent.actionHistory.length
-    for (const a of agent.actionHistory.slice(this.activatedAt)) if (a.name === "look at" && named(a.assignments.obj, this.objectName)) return SUCCESS
+    for (const a of agent.actionHistory.slice(this.activatedAt)) if (a.name === "look at" && named(a.assignments.obj, lowerOf(this.objectName))) return SUCCESS
     return NOTHING
   }
 }
@@ -456,8 +459,9 @@ export class ObjectConnectedToWire extends Goal {
     super()
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
+    const l = lowerOf(this.objectName)
     for (const v of seq.visible(agent)) {
-      if (!named(v, this.objectName)) continue
+      if (!named(v, l)) continue
       const t = v instanceof PolarizedComponent ? (this.firstSide ? v.anode : v.cathode) : this.firstSide ? v.terminal1 : v.terminal2
       if (parentsOf(t).some((p) => p instanceof Wire)) return SUCCESS
     }
@@ -483,9 +487,18 @@ class WireConnects extends Goal {
   }
 }
 
-const isGenerator = (name: string) => (o: Obj) => o instanceof Generator && (name === "" || named(o, name))
+const isGenerator = (name: string) => {
+  const l = lowerOf(name)
+  return (o: Obj) => o instanceof Generator && (name === "" || named(o, l))
+}
 const isLightBulb = (o: Obj) => o instanceof LightBulb
 
-export const wireConnectsObjectAndPowerSource = (objectName: string, sourceName = "") => new WireConnects((o) => named(o, objectName), isGenerator(sourceName))
-export const wireConnectsObjectAndLightBulb = (objectName: string) => new WireConnects((o) => named(o, objectName), isLightBulb)
+export const wireConnectsObjectAndPowerSource = (objectName: string, sourceName = "") => {
+  const l = lowerOf(objectName)
+  return new WireConnects((o) => named(o, l), isGenerator(sourceName))
+}
+export const wireConnectsObjectAndLightBulb = (objectName: string) => {
+  const l = lowerOf(objectName)
+  return new WireConnects((o) => named(o, l), isLightBulb)
+}
 export const wireConnectsPowerSourceAndLightBulb = () => new WireConnects(isGenerator(""), isLightBulb)

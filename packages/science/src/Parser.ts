@@ -4,41 +4,10 @@
  * referent" each object is written with in the valid-action and object lists.
  */
 import type { ActionDef, Assignments } from "./Actions.js"
-import { current, type Obj, Portal, Terminal, uuidOrdered } from "./world/Obj.js"
+import { javaTrim, tokenJoin } from "./Text.js"
+import { mayStart, type Obj, type ParserReferents, Portal, type Referent } from "./world/Obj.js"
 
-/** Java's String.trim: strips characters up to U+0020 at both ends. */
-export const javaTrim = (s: string): string => {
-  let a = 0
-  let b = s.length
-  while (a < b && s.charCodeAt(a) <= 32) a++
-  while (b > a && s.charCodeAt(b - 1) <= 32) b--
-  return s.slice(a, b)
-}
-
-const stopWords = new Set(["a", "an", "the"])
-
-/** InputParser.tokenize: trimmed, whitespace runs collapsed, split on spaces, "a"/"an"/"the" dropped. */
-export const tokenize = (s: string): Array<string> =>
-  javaTrim(s)
-    .replace(/[ \t\n\x0B\f\r]+/g, " ")
-    .split(" ")
-    .filter((t) => !stopWords.has(t))
-
-/** Strings `tokenize` would change: a stop word, a space run, other whitespace, or an untrimmed edge. */
-const needsTokenizing = /(?:^| )(?:a|an|the)(?: |$)| {2}|[\t\n\x0B\f\r]|^[\x00-\x20]|[\x00-\x20]$/
-
-const tokenized = new Map<string, string>()
-
-/** tokenize(s).join(" "), memoised (the parser tokenises the same referents every step). */
-export const tokenJoin = (s: string): string => {
-  let t = tokenized.get(s)
-  if (t === undefined) {
-    if (tokenized.size > 100_000) tokenized.clear()
-    t = needsTokenizing.test(s) ? tokenize(s).join(" ") : s
-    tokenized.set(s, t)
-  }
-  return t
-}
+export { javaTrim, tokenize, tokenJoin } from "./Text.js"
 
 /*
  * Object collections
@@ -84,46 +53,18 @@ export const parserReferents = (obj: Obj, perspective: Obj): Array<string> =>
     .map(tokenJoin)
     .sort()
 
-/** An object's own referents with their lower-cased and tokenised forms (its container's forms come later, only if needed). */
-interface Base {
-  readonly raw: string
-  readonly lower: string
-  readonly tok: string
-  /** The raw referent is not blank (blank ones are never matched). */
-  readonly nonBlank: boolean
-}
-
-const baseMemo = new Map<string, Base>()
-
-/** A referent lower-cased and tokenised, memoised by its text (the same referents recur every step). */
-const toBase = (raw: string): Base => {
-  let b = baseMemo.get(raw)
-  if (b === undefined) {
-    if (baseMemo.size > 100_000) baseMemo.clear()
-    const lower = raw.toLowerCase()
-    b = { raw, lower, tok: tokenJoin(lower), nonBlank: javaTrim(raw).length > 0 }
-    baseMemo.set(raw, b)
-  }
-  return b
-}
-
 /**
  * The parser's referents of one object that `text` starts with, sorted (the subset of
  * `parserReferents` that can match): "r in c" and "r on c" tokenise to r's tokens, the
  * link and c's tokens, so they are tested piecewise and built only when they match.
  */
-const matchingReferents = (
-  text: string,
-  bases: ReadonlyArray<Base>,
-  container: Obj | undefined,
-  containerBases: (c: Obj) => ReadonlyArray<Base>
-): ReadonlyArray<string> => {
+const matchingReferents = (text: string, bases: ReadonlyArray<Referent>, container: Obj | undefined): ReadonlyArray<string> => {
   let hits: Array<string> | undefined
   for (const b of bases) {
     if (b.tok.length > 0 && !text.startsWith(b.tok)) continue
     if (b.lower.length > 1) (hits ??= []).push(b.tok)
     if (container === undefined) continue
-    for (const c of containerBases(container)) {
+    for (const c of container.referentList().all) {
       for (const link of links) {
         if (b.tok.length > 0 && c.tok.length > 0) {
           if (text.startsWith(link, b.tok.length) && text.startsWith(c.tok, b.tok.length + link.length)) (hits ??= []).push(b.tok + link + c.tok)
@@ -141,15 +82,6 @@ const links = [" in ", " on "] as const
 
 const none: ReadonlyArray<string> = []
 
-/**
- * Whether `text` could start with one of a hidden terminal's referents ("terminal",
- * its name, "<parent> <name>" and those with " on <parent>" or a container after them):
- * terminals are most of what the parser scans, so most are skipped without building
- * their referents.
- */
-const terminalMayMatch = (text: string, t: Terminal): boolean =>
-  text.startsWith("terminal") || text.startsWith(t.name) || text.startsWith(tokenJoin(t.parentObject.name.toLowerCase()))
-
 export interface Match {
   readonly def: ActionDef
   /** The objects filling the trigger's slots, in pattern order. */
@@ -164,13 +96,33 @@ export const assignmentsOf = (m: Match, agent: Obj): Assignments => {
 }
 
 /** InputParser.populateHelper: every way the pattern consumes the whole string, as object tuples. */
+interface Hit {
+  readonly o: Obj
+  readonly rs: ReadonlyArray<string>
+}
+
+/** Adds `o` to the hits when `input` starts with one of its referents. */
+const consider = (hits: Array<Hit> | undefined, input: string, o: Obj, refs: ParserReferents): Array<Hit> | undefined => {
+  if (!mayStart(refs, input)) return hits
+  const rs = matchingReferents(input, refs.nonBlank, o.container)
+  if (rs.length === 0) return hits
+  if (hits === undefined) return [{ o, rs }]
+  hits.push({ o, rs })
+  return hits
+}
+
+const considerInside = (hits: Array<Hit> | undefined, input: string, part: Inside, room: Obj): Array<Hit> | undefined => {
+  for (let i = 0; i < part.refs.length; i++) hits = consider(hits, input, part.objs[i], part.refs[i])
+  for (const p of part.portals) hits = consider(hits, input, p, p.parserReferentsFrom(room))
+  for (const o of part.open) hits = considerInside(hits, input, o, room)
+  return hits
+}
+
 const populate = (
   input: string,
   pattern: ActionDef["trigger"],
   at: number,
-  objs: ReadonlyArray<Obj>,
-  bases: (o: Obj) => ReadonlyArray<Base>,
-  containerBases: (c: Obj) => ReadonlyArray<Base>,
+  objs: Scope | undefined,
   soFar: ReadonlyArray<Obj>,
   out: Array<ReadonlyArray<Obj>>
 ): void => {
@@ -180,40 +132,82 @@ const populate = (
   }
   const e = pattern[at]
   if ("slot" in e) {
-    for (const o of objs) {
-      if (o instanceof Terminal && !terminalMayMatch(input, o)) continue
-      const rs = matchingReferents(input, bases(o), o.container, containerBases)
-      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, bases, containerBases, [...soFar, o], out)
+    // The objects come in no order; the original tries them in UUID order (each one's referents sorted).
+    if (objs === undefined) return
+    let hits: Array<Hit> | undefined
+    for (const o of objs.loose) hits = consider(hits, input, o, o.parserReferentsFrom(objs.room))
+    for (const part of objs.insides) hits = considerInside(hits, input, part, objs.room)
+    if (hits === undefined) return
+    if (hits.length > 1) hits.sort((a, b) => a.o.uuid - b.o.uuid)
+    let last: Obj | undefined
+    for (const { o, rs } of hits) {
+      if (o === last) continue
+      last = o
+      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, [...soFar, o], out)
     }
   } else {
-    for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, bases, containerBases, soFar, out)
+    for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, soFar, out)
   }
 }
 
 const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>) => a.length === b.length && a.every((o, i) => o === b[i])
 
-/** The objects a command can name (visible from the agent's location, hidden ones too, in UUID order), cached per agent until something moves. */
-const namable = new WeakMap<Obj, { room: Obj; structure: number; objs: Array<Obj> }>()
-
-const everythingCache = new WeakMap<Obj, { structure: number; objs: Array<Obj> }>()
-
-/** Every object of the world in UUID order, hidden ones too (what teleport can name), cached until something moves. */
-const allNamableObjects = (universe: Obj): Array<Obj> => {
-  const structure = current().structure
-  const hit = everythingCache.get(universe)
-  if (hit !== undefined && hit.structure === structure) return hit.objs
-  const objs = uuidOrdered(collectAccessible(universe, true))
-  everythingCache.set(universe, { structure, objs })
-  return objs
+/**
+ * What `collectAccessible(x, true)` reaches inside `x`, one container at a time: its
+ * children and their terminals with their parser referents, its portals (whose referents
+ * depend on the viewer), and the same for each open child. Exact while `x.subtreeRev`
+ * stays; a change below `x` remakes only the levels on its way up (the others are reused).
+ * An object may come twice (an open container's terminals are also its children).
+ */
+interface Inside {
+  readonly rev: number
+  readonly objs: ReadonlyArray<Obj>
+  readonly refs: ReadonlyArray<ParserReferents>
+  readonly portals: ReadonlyArray<Obj>
+  readonly open: ReadonlyArray<Inside>
 }
 
-const namableObjects = (agent: Obj, room: Obj): Array<Obj> => {
-  const structure = current().structure
-  const hit = namable.get(agent)
-  if (hit !== undefined && hit.room === room && hit.structure === structure) return hit.objs
-  const objs = uuidOrdered([...collectAccessible(room, true), ...collectAccessible(agent, true)])
-  namable.set(agent, { room, structure, objs })
-  return objs
+const insides = new WeakMap<Obj, Inside>()
+
+const insideOf = (x: Obj): Inside => {
+  const hit = insides.get(x)
+  if (hit !== undefined && hit.rev === x.subtreeRev) return hit
+  const objs: Array<Obj> = []
+  const open: Array<Inside> = []
+  for (const c of x.children) {
+    objs.push(c)
+    for (const t of c.visibleTerminals(true)) objs.push(t)
+    if (c.containerProps?.isOpen === true) open.push(insideOf(c))
+  }
+  const made = { rev: x.subtreeRev, objs, refs: objs.map((o) => o.referentList()), portals: x.portals, open }
+  insides.set(x, made)
+  return made
+}
+
+/**
+ * What a command can name, as InputParser.collectAccessibleObjects gathers it from some
+ * roots, in pieces: objects whose referents are made when asked (the roots, their portals
+ * and where those lead) and the roots' insides. Objects may come more than once.
+ */
+interface Scope {
+  /** The agent's location: portals' referents are as seen from there. */
+  readonly room: Obj
+  readonly loose: ReadonlyArray<Obj>
+  readonly insides: ReadonlyArray<Inside>
+}
+
+/** collectAccessible(root, true) of each root (from the universe: everything teleport can name). */
+const scopeOf = (room: Obj, roots: ReadonlyArray<Obj>): Scope => {
+  const loose: Array<Obj> = []
+  for (const root of roots) {
+    loose.push(root)
+    for (const p of root.portals) {
+      loose.push(p)
+      const to = (p as Portal).connectsToFrom(root)
+      if (to !== undefined) loose.push(to)
+    }
+  }
+  return { room, loose, insides: roots.map(insideOf) }
 }
 
 export interface ParseWorld {
@@ -224,41 +218,17 @@ export interface ParseWorld {
 
 /** Every action match of the input, per action, in action order. */
 export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
-  const text = tokenize(input.toLowerCase()).join(" ")
+  const text = tokenJoin(input.toLowerCase())
   const room = w.agent.container!
-  const cache = new Map<Obj, ReadonlyArray<Base>>()
-  const bases = (o: Obj) => {
-    let r = cache.get(o)
-    if (r === undefined) {
-      const out: Array<Base> = []
-      for (const raw of o.referentsFrom(room)) {
-        const b = toBase(raw)
-        if (b.nonBlank) out.push(b)
-      }
-      cache.set(o, (r = out))
-    }
-    return r
-  }
-  const containerCache = new Map<Obj, ReadonlyArray<Base>>()
-  const containerBases = (c: Obj) => {
-    let r = containerCache.get(c)
-    if (r === undefined) containerCache.set(c, (r = c.referents().map(toBase)))
-    return r
-  }
-  let visible: Array<Obj> | undefined
-  let everything: Array<Obj> | undefined
+  let namable: Scope | undefined
+  let everything: Scope | undefined
   const matches: Array<Match> = []
   for (const def of w.defs) {
     const first = def.trigger[0] as ReadonlyArray<string>
     if (!first.some((p) => text.startsWith(p))) continue
-    const objs =
-      def.trigger.length === 1
-        ? []
-        : def.oracle
-          ? (everything ??= allNamableObjects(w.universe))
-          : (visible ??= namableObjects(w.agent, room))
+    const objs = def.trigger.length === 1 ? undefined : def.oracle ? (everything ??= scopeOf(room, [w.universe])) : (namable ??= scopeOf(room, [room, w.agent]))
     const found: Array<ReadonlyArray<Obj>> = []
-    populate(text, def.trigger, 0, objs, bases, containerBases, [], found)
+    populate(text, def.trigger, 0, objs, [], found)
     const unique: Array<ReadonlyArray<Obj>> = []
     for (const t of found) if (!unique.some((u) => sameTuple(u, t))) unique.push(t)
     for (const objects of unique) matches.push({ def, objects })
@@ -357,7 +327,7 @@ export const chooseUnique = (lists1: ReadonlyArray<ReadonlyArray<string>>): Arra
 
 /** Each object's referent for the API lists: its unique referent (portals, in the valid-action list: "door to X"). */
 export const uniqueReferents = (objs: ReadonlyArray<Obj>, perspective: Obj, canonicalPortals: boolean): Map<Obj, string> => {
-  const lists = objs.map((o) => [...o.referentsWithContainers(perspective)].sort())
+  const lists = objs.map((o) => o.sortedReferentsWithContainers(perspective))
   const chosen = chooseUnique(lists)
   const out = new Map<Obj, string>()
   objs.forEach((o, i) => out.set(o, (canonicalPortals && o instanceof Portal ? o.canonicalReferent(perspective) : chosen[i]).toLowerCase()))

@@ -162,7 +162,7 @@ const apply = (obj: Obj, name: string, props: Props): void => {
   if (props.substance !== undefined && m !== undefined) m.substanceName = props.substance
   if (props.on !== undefined && obj.device !== undefined) obj.device.isActivated = bool(props.on)
   if (props.open !== undefined && obj.containerProps !== undefined) obj.containerProps.isOpen = bool(props.open)
-  if (props.stage !== undefined) (obj as Plant).lifecycle?.changeStage(props.stage)
+  if (props.stage !== undefined) (obj as Plant).lifecycle?.changeStage(props.stage, obj)
 }
 
 interface Entry {

@@ -49,7 +49,7 @@ export class HeatSource extends Device {
   override tick(): boolean {
     const hs = this.heatSource!
     hs.setTemp = this.device!.isActivated ? hs.limit : undefined
-    for (const c of this.contents()) heatTransferHeatSource(this, c)
+    for (const c of this.children) heatTransferHeatSource(this, c)
     return super.tick()
   }
 }
@@ -145,7 +145,7 @@ export class Cooler extends Device {
   override tick(): boolean {
     const cs = this.coolingSource!
     cs.setTemp = this.device!.isActivated ? cs.limit : undefined
-    for (const c of this.contents()) heatTransferCoolingSource(this, c)
+    for (const c of this.children) heatTransferCoolingSource(this, c)
     return super.tick()
   }
   override referents(): Array<string> {

@@ -39,6 +39,7 @@ export class PolarizedComponent extends Obj {
     this.cathode = new Cathode(this)
     this.addObject(this.anode)
     this.addObject(this.cathode)
+    this.poles = [this.anode, this.cathode]
     this.electricalRole = ROLE_USER
   }
 
@@ -46,8 +47,9 @@ export class PolarizedComponent extends Obj {
     return "polarized"
   }
 
+  private readonly poles: ReadonlyArray<Obj> = []
   override visibleTerminals(): ReadonlyArray<Obj> {
-    return [this.anode, this.cathode]
+    return this.poles
   }
 
   override isElectricallyConnected(): boolean {
@@ -219,7 +221,7 @@ export class UnpolarizedComponent extends Obj {
     return "unpolarized"
   }
   override visibleTerminals(): ReadonlyArray<Obj> {
-    return [this.terminal1!, this.terminal2!]
+    return this.terminalPair
   }
   override tick(): boolean {
     unpolarizedConductivityTick(this, true)

@@ -33,10 +33,13 @@ export class LifeCycle {
   stageName(): string {
     return this.stage().stageName
   }
-  changeStage(name: string, failGracefully = false): void {
+  /** Moves `owner` (the living thing of this cycle, whose names show its stage) to the named stage. */
+  changeStage(name: string, owner: Obj, failGracefully = false): void {
     const i = this.stages.findIndex((s) => s.stageName === name)
-    if (i !== -1) this.cur = i
-    else if (!failGracefully) throw new Error(`life stage ${name} not found`)
+    if (i !== -1) {
+      if (i !== this.cur) owner.renamed()
+      this.cur = i
+    } else if (!failGracefully) throw new Error(`life stage ${name} not found`)
   }
   tick(obj: Obj): void {
     this.stage().tick(this, obj)
@@ -53,10 +56,10 @@ class TimedStage extends LifeStage {
   ) {
     super(stageName, canonicalName)
   }
-  override tick(cycle: LifeCycle): void {
+  override tick(cycle: LifeCycle, obj: Obj): void {
     this.duration += 1
     this.ticksMeetingCriteria += 1
-    if (this.next !== undefined && this.ticksMeetingCriteria >= this.length) cycle.changeStage(this.next)
+    if (this.next !== undefined && this.ticksMeetingCriteria >= this.length) cycle.changeStage(this.next, obj)
   }
 }
 
@@ -265,7 +268,7 @@ export class Bee extends WanderingAnimal {
   private moveIntoFlower(): boolean {
     const here = this.container
     if (here === undefined) return false
-    const flowers = here.contentsAccessible().filter((o) => o instanceof Flower)
+    const flowers = here.contentsAccessibleWhere((o) => o instanceof Flower)
     if (flowers.length === 0) return false
     flowers[Math.floor(current().random() * flowers.length)].addObject(this)
     return true
@@ -273,7 +276,7 @@ export class Bee extends WanderingAnimal {
   private collectPollen(): boolean {
     const here = this.container
     if (here === undefined) return false
-    if (this.contentsAccessible().filter((o) => o instanceof Pollen).length > this.maxPollen) return false
+    if (this.contentsAccessibleWhere((o) => o instanceof Pollen).length > this.maxPollen) return false
     const pollens = here.children.filter((o) => o instanceof Pollen)
     if (pollens.length === 0) return false
     this.addObject(pollens[Math.floor(current().random() * pollens.length)])
@@ -396,7 +399,7 @@ class SeedStage extends LifeStage {
     this.ticksMeetingCriteria += 1
     if (this.ticksMeetingCriteria >= 10) {
       water.delete()
-      cycle.changeStage(SEEDLING)
+      cycle.changeStage(SEEDLING, plant)
     }
   }
 }
@@ -430,22 +433,23 @@ class GrowingStage extends LifeStage {
         stressed = true
         sickly = true
       }
-      if (this.durationWithoutWater >= this.maxWithoutWater) cycle.changeStage(DEAD)
+      if (this.durationWithoutWater >= this.maxWithoutWater) cycle.changeStage(DEAD, plant)
     }
     if (containerHas(plant, "soil") !== undefined) this.durationWithoutSoil = 0
     else {
       stressed = true
       this.durationWithoutSoil += 1
       if (this.durationWithoutSoil >= 2) sickly = true
-      if (this.durationWithoutSoil >= 5) cycle.changeStage(DEAD)
+      if (this.durationWithoutSoil >= 5) cycle.changeStage(DEAD, plant)
     }
     const t = plant.material!.temperatureC
     const life = plant.life!
     if (t >= life.maxTemp || t <= life.minTemp) {
       this.durationOutOfTemperature += 1
       sickly = true
-      if (this.durationOutOfTemperature >= 5) cycle.changeStage(DEAD)
+      if (this.durationOutOfTemperature >= 5) cycle.changeStage(DEAD, plant)
     } else this.durationOutOfTemperature = 0
+    if (life.isSickly !== sickly) plant.renamed()
     life.isSickly = sickly
     if (stressed) return
     this.ticksMeetingCriteria += 1
@@ -472,11 +476,11 @@ class PlantDeath extends LifeStage {
 const plantCycle = (): LifeCycle =>
   new LifeCycle([
     new SeedStage(SEED),
-    new GrowingStage(SEEDLING, 10, 20, (_stage, cycle, _plant, water) => {
+    new GrowingStage(SEEDLING, 10, 20, (_stage, cycle, plant, water) => {
       water!.delete()
-      cycle.changeStage(ADULT)
+      cycle.changeStage(ADULT, plant)
     }),
-    new GrowingStage(ADULT, 5, 50, (_stage, cycle) => cycle.changeStage(REPRODUCING)),
+    new GrowingStage(ADULT, 5, 50, (_stage, cycle, plant) => cycle.changeStage(REPRODUCING, plant)),
     new GrowingStage(REPRODUCING, 5, 50, (stage, _cycle, plant) => {
       if (!plant.children.some((c) => c instanceof Flower)) plant.addObject(new Flower(plant as Plant))
       stage.ticksMeetingCriteria = 0
@@ -696,6 +700,7 @@ export class Flower extends Obj {
     if (pollen.parentPlant === this.parentPlant) return false
     if (pollen.plantType() !== this.parentPlant.plantType()) return false
     pollen.delete()
+    if (this.pollinationStep !== 1) this.renamed()
     this.pollinationStep = 1
     this.parent2 = pollen.parentPlant.chromosomes ?? new Chromosomes([], [])
     return true
@@ -712,6 +717,7 @@ export class Flower extends Obj {
   override tick(): boolean {
     if (this.pollinationStep > 0) {
       this.pollinationStep += 1
+      this.renamed()
       if (this.pollinationStep > this.stepsUntilFruit && this.container !== undefined) {
         const fruit = createFruit(this.parentPlant.plantType(), this.parentPlant.chromosomes, this.parent2)
         if (fruit !== undefined) this.container.addObject(fruit)

@@ -7,6 +7,7 @@
  * hidden terminals are created just before it), children are kept in UUID order, ticks
  * and heat exchange go in UUID order, listings sort by (name, UUID).
  */
+import { javaTrim, tokenJoin } from "../Text.js"
 import type { Material } from "./Material.js"
 
 export const MODE_CURSORY = 0
@@ -29,11 +30,13 @@ export interface WorldContext {
   tickEpoch: number
   /** Bumped whenever something moves or a container opens or closes: lists of reachable objects are cached against it. */
   structure: number
+  /** Bumped whenever some object's referents may change (each bump of an object's `rev`): indexes of referents are cached against it. */
+  naming: number
   selfWateringFlowerPots: boolean
   random: () => number
 }
 
-let context: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, selfWateringFlowerPots: false, random: () => 0 }
+let context: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, naming: 0, selfWateringFlowerPots: false, random: () => 0 }
 
 /** Makes `ctx` the world new objects belong to (set before building or stepping a world). */
 export const enter = (ctx: WorldContext): void => {
@@ -138,18 +141,120 @@ export const hooks: { makeAsh: () => Obj } = {
   }
 }
 
+/** One referent in the forms the parser and the lists compare: as written, lower-cased, and tokenised like the input. */
+export interface Referent {
+  readonly raw: string
+  readonly lower: string
+  readonly tok: string
+  /** The raw referent is not blank (blank ones are never matched). */
+  readonly nonBlank: boolean
+}
+
+const referentForms = new Map<string, Referent>()
+
+/** A referent's forms, memoised by its text (the same referents recur every step). */
+export const referentOf = (raw: string): Referent => {
+  let r = referentForms.get(raw)
+  if (r === undefined) {
+    if (referentForms.size > 100_000) referentForms.clear()
+    const lower = raw.toLowerCase()
+    r = { raw, lower, tok: tokenJoin(lower), nonBlank: javaTrim(raw).length > 0 }
+    referentForms.set(raw, r)
+  }
+  return r
+}
+
+/**
+ * The parser's referents of an object (its non-blank ones) and a filter on their
+ * tokenised forms: a text can start with one of them only if the first two characters
+ * pass (see `mayStart`).
+ */
+export interface ParserReferents {
+  readonly nonBlank: ReadonlyArray<Referent>
+  /** Bit (c & 31) for the first character c of each form; all bits when one is empty. */
+  readonly firsts: number
+  /** Bit (c & 31) for the second character c of each form; all bits when one is shorter than two. */
+  readonly seconds: number
+}
+
+const bitAt = (s: string, i: number): number => 1 << (s.charCodeAt(i) & 31)
+
+/** Whether `text` may start with one of these referents' tokenised forms (false only when it cannot). */
+export const mayStart = (refs: ParserReferents, text: string): boolean => (refs.firsts & bitAt(text, 0)) !== 0 && (refs.seconds & bitAt(text, 1)) !== 0
+
+const parserReferents = (all: ReadonlyArray<Referent>): ParserReferents => {
+  const nonBlank = all.filter((r) => r.nonBlank)
+  let firsts = 0
+  let seconds = 0
+  for (const { tok } of nonBlank) {
+    firsts |= tok.length === 0 ? -1 : bitAt(tok, 0)
+    seconds |= tok.length < 2 ? -1 : bitAt(tok, 1)
+  }
+  return { nonBlank, firsts, seconds }
+}
+
+/** `referents()` of an object with their forms and the parser's view of them; immutable, and shared by objects whose referents are the same. */
+export interface ReferentList extends ParserReferents {
+  readonly all: ReadonlyArray<Referent>
+}
+
+const referentList = (raw: ReadonlyArray<string>): ReferentList => {
+  const all = raw.map(referentOf)
+  return { all, ...parserReferents(all) }
+}
+
+const sameReferents = (list: ReferentList, raw: ReadonlyArray<string>): boolean => {
+  if (list.all.length !== raw.length) return false
+  for (let i = 0; i < raw.length; i++) if (list.all[i].raw !== raw[i]) return false
+  return true
+}
+
+/**
+ * An object's referent list as of one revision (see `Obj.rev`) and, once asked for,
+ * `referentsWithContainers` sorted, valid while its own list, its container and the
+ * container's list are the ones it was made with.
+ */
+const noTerminals: ReadonlyArray<Terminal> = []
+
+interface ReferentsMemo {
+  readonly rev: number
+  readonly dependency: unknown
+  readonly list: ReferentList
+  withContainers: { readonly list: ReferentList; readonly container: Obj | undefined; readonly containerList: ReferentList | undefined; readonly sorted: ReadonlyArray<string> } | undefined
+}
+
+/** Terminals' referent lists by parent name and terminal name (nothing else shows in them): most objects are terminals, and most are alike. */
+const terminalLists = new Map<string, Map<string, ReferentList>>()
+
 export class Obj {
-  declare name: string
+  /** The world this object was made in (whose counters its changes bump, whichever world is entered). */
+  declare readonly world: WorldContext
+  declare private nameValue: string
   declare objType: string
   declare deleted: boolean
-  declare hidden: boolean
-  /** The universe tick this object last ticked in (the original clears a flag over the whole tree instead). */
-  declare tickedAt: number
+  declare private hiddenValue: boolean
+  /**
+   * The revision of this object's referents: bumped by every change `referents()` can
+   * see (its name, its fire state, its life stage and health, its contents and their names),
+   * so that a memo of them made at the same revision is still exact.
+   */
+  declare rev: number
+  declare private memo: ReferentsMemo | undefined
+  /**
+   * Bumped, here and in every container above, by each change below this object that a
+   * list of what is reachable inside it (with their referents) can see: a move, a container
+   * opening or closing, a rename. Lists of what is inside are cached against it.
+   */
+  declare subtreeRev: number
+  /** Made at its first tick (once the object is fully built): see `TickState`. */
+  declare private tickStateValue: TickState | undefined
   declare container: Obj | undefined
   declare readonly children: Array<Obj>
   declare readonly portals: Array<Obj>
   declare readonly terminal1: Terminal | undefined
   declare readonly terminal2: Terminal | undefined
+  /** Its two terminals (none for terminals and polarized components, whose are the anode and cathode), as `visibleTerminals` lists them. */
+  declare protected readonly terminalPair: ReadonlyArray<Terminal>
   declare electricalRole: number
   declare readonly uuid: number
   declare material: Material | undefined
@@ -165,12 +270,16 @@ export class Obj {
   // Fields are assigned here rather than declared with initialisers: objects are made by the
   // hundred per reset, and V8 defines class fields much more slowly than it assigns them.
   constructor(includeTerminals = true) {
-    this.name = ""
+    this.world = context
+    this.container = undefined
+    this.rev = 0
+    this.memo = undefined
+    this.tickStateValue = undefined
+    this.subtreeRev = 0
+    this.nameValue = ""
     this.objType = ""
     this.deleted = false
-    this.hidden = false
-    this.tickedAt = -1
-    this.container = undefined
+    this.hiddenValue = false
     this.children = []
     this.portals = []
     this.electricalRole = ROLE_USER
@@ -189,13 +298,55 @@ export class Obj {
       t2.hidden = true
       this.terminal1 = t1
       this.terminal2 = t2
+      this.terminalPair = [t1, t2]
       this.addObject(t1)
       this.addObject(t2)
     } else {
       this.terminal1 = undefined
       this.terminal2 = undefined
+      this.terminalPair = noTerminals
     }
     this.uuid = context.nextUuid++
+  }
+
+  get name(): string {
+    return this.nameValue
+  }
+  set name(name: string) {
+    if (name === this.nameValue) return
+    this.nameValue = name
+    this.renamed()
+  }
+
+  get hidden(): boolean {
+    return this.hiddenValue
+  }
+  set hidden(hidden: boolean) {
+    if (hidden === this.hiddenValue) return
+    this.hiddenValue = hidden
+    this.renamed()
+  }
+
+  /** Something its referents or its descriptName show changed: its memo and its container's (whose referents may list it) are stale. */
+  renamed(): void {
+    this.rev++
+    if (this.container !== undefined) {
+      this.container.rev++
+      this.container.touchSubtree()
+    }
+    // Its terminals' referents name it.
+    for (const t of this.visibleTerminals(true)) t.container?.touchSubtree()
+    this.world.naming++
+  }
+
+  /**
+   * Bumps `subtreeRev` here and in every container above. (A container moved into its own
+   * contents leaves the tree as a cycle, which nothing reachable is inside: the climb stops
+   * after as many steps as the world has objects.)
+   */
+  touchSubtree(): void {
+    let steps = this.world.nextUuid
+    for (let o: Obj | undefined = this; o !== undefined && steps-- > 0; o = o.container) o.subtreeRev++
   }
 
   /*
@@ -264,39 +415,54 @@ export class Obj {
    */
   contentsAccessible(includeHidden = false, includePortals = true): Array<Obj> {
     const out = new Set<Obj>()
-    this.addAccessible(out, includeHidden, includePortals)
+    this.addAccessible(out, includeHidden, includePortals, undefined)
     return [...out].sort(byUuid)
   }
 
-  private addAccessible(out: Set<Obj>, includeHidden: boolean, includePortals: boolean): void {
+  /** `contentsAccessible().filter(keep)`, without making the whole list. */
+  contentsAccessibleWhere(keep: (o: Obj) => boolean): Array<Obj> {
+    const out = new Set<Obj>()
+    this.addAccessible(out, false, true, keep)
+    return [...out].sort(byUuid)
+  }
+
+  private addAccessible(out: Set<Obj>, includeHidden: boolean, includePortals: boolean, keep: ((o: Obj) => boolean) | undefined): void {
     for (const c of this.children) {
       if (!c.hidden || includeHidden) {
-        out.add(c)
-        for (const t of c.visibleTerminals(includeHidden)) out.add(t)
-        if (c.containerProps?.isOpen === true) c.addAccessible(out, includeHidden, includePortals)
+        if (keep === undefined || keep(c)) out.add(c)
+        for (const t of c.visibleTerminals(includeHidden)) if (keep === undefined || keep(t)) out.add(t)
+        if (c.containerProps?.isOpen === true) c.addAccessible(out, includeHidden, includePortals, keep)
       }
     }
-    if (includePortals) for (const p of this.portals) if (p.hidden || includeHidden) out.add(p)
+    if (includePortals) for (const p of this.portals) if ((p.hidden || includeHidden) && (keep === undefined || keep(p))) out.add(p)
   }
 
   /** The terminals `contentsAccessible` adds with this object. */
   visibleTerminals(includeHidden: boolean): ReadonlyArray<Obj> {
-    return includeHidden && this.terminal1 !== undefined && this.terminal2 !== undefined ? [this.terminal1, this.terminal2] : []
+    return includeHidden ? this.terminalPair : noTerminals
   }
 
   addObject(obj: Obj): void {
     if (obj === this) return
     obj.removeAndResetContainer()
-    context.structure++
+    this.world.structure++
+    this.world.naming++
+    this.rev++
+    if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
     insertSorted(this.children, obj)
     obj.container = this
+    this.touchSubtree()
   }
 
   removeObjectFromContainer(obj: Obj): boolean {
     const i = this.children.indexOf(obj)
     if (i === -1) return false
     this.children.splice(i, 1)
-    context.structure++
+    if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
+    this.world.structure++
+    this.world.naming++
+    this.rev++
+    this.touchSubtree()
     obj.container = undefined
     return true
   }
@@ -337,6 +503,53 @@ export class Obj {
   /** Referents as seen from `perspective` (only portals depend on it). */
   referentsFrom(_perspective: Obj): Array<string> {
     return this.referents()
+  }
+
+  /** What `referents()` reads besides this object's own state (a terminal: its parent's name); compared with ===. */
+  protected referentsDependency(): unknown {
+    return undefined
+  }
+
+  /** A list shared with other objects that have the same referents, when this object can tell without making them. */
+  protected sharedReferentList(): ReferentList | undefined {
+    return undefined
+  }
+
+  /**
+   * `referents()` with their forms, memoised until this object's revision or dependency
+   * changes; when they come out the same again, the same list (portals' referents depend
+   * on the viewer: see `parserReferentsFrom`).
+   */
+  referentList(): ReferentList {
+    const m = this.memo
+    const dependency = this.referentsDependency()
+    if (m !== undefined && m.rev === this.rev && m.dependency === dependency) return m.list
+    let list = this.sharedReferentList()
+    if (list === undefined) {
+      const raw = this.referents()
+      list = m !== undefined && sameReferents(m.list, raw) ? m.list : referentList(raw)
+    }
+    this.memo = { rev: this.rev, dependency, list, withContainers: m?.withContainers }
+    return list
+  }
+
+  /** The parser's referents of this object seen from `perspective` (the memo's, but for portals). */
+  parserReferentsFrom(_perspective: Obj): ParserReferents {
+    return this.referentList()
+  }
+
+  /** `referentsWithContainers(perspective)` sorted, memoised for objects other than portals. */
+  sortedReferentsWithContainers(perspective: Obj): ReadonlyArray<string> {
+    if (this instanceof Portal) return this.referentsWithContainers(perspective).sort()
+    const list = this.referentList()
+    const m = this.memo!
+    const c = this.container
+    const containerList = c?.referentList()
+    const w = m.withContainers
+    if (w !== undefined && w.list === list && w.container === c && w.containerList === containerList) return w.sorted
+    const sorted = this.referentsWithContainers(perspective).sort()
+    m.withContainers = { list, container: c, containerList, sorted }
+    return sorted
   }
 
   /** "r", "r in c", "r on c" for every referent r and every referent c of the direct container; lower-cased, longer than one character. */
@@ -433,31 +646,95 @@ export class Obj {
    * Ticks
    */
   wasTickProcessed(): boolean {
-    return this.tickedAt === context.tickEpoch
+    return this.tickState().tickedAt === context.tickEpoch
   }
 
   tick(): boolean {
-    if (this.tickedAt === context.tickEpoch) return false
-    combustionTick(this)
-    const kids = this.children
-    // Transfer between objects at the same temperature changes nothing, so when this object
-    // and its children are all at one temperature (the usual case) the pairs are skipped.
-    if (!sameTemperature(this, kids)) {
-      if (this.material !== undefined) for (const k of kids) if (k.material !== undefined) heatTransferTouching(this, k)
-      const hot = kids.filter((k) => k.material !== undefined)
-      for (let i = 1; i < hot.length; i++) for (let j = 0; j < i; j++) heatTransferTouching(hot[i], hot[j])
-    }
-    changeOfState(this)
-    unpolarizedConductivityTick(this, false)
-    // Terminals never change in a tick (no material, contents or terminals of their own), so only
-    // the other children are ticked, from a snapshot since a child's tick may move things.
-    let live = false
-    for (const k of kids) if (!(k instanceof Terminal)) live = true
-    if (live) for (const k of kids.slice()) if (!(k instanceof Terminal)) k.tick()
-    if (this.portals.length > 0) for (const p of this.portals.slice()) p.tick()
-    this.tickedAt = context.tickEpoch
-    return true
+    return tickBase(this.tickState())
   }
+
+  /** This object's tick record, made at its first use (objects are complete by then: material, terminals and class are fixed). */
+  tickState(): TickState {
+    return (this.tickStateValue ??= new TickState(this, this.material, this.terminal1, this.terminal2, this.portals, this.tick === Obj.prototype.tick, this.electricalKind() === "plain"))
+  }
+}
+
+/**
+ * What the base tick of one object reads, in records of one shape: the object classes are
+ * many, and reading the same field from objects of many classes is slow. All of it is
+ * fixed once the object is built (the material, the terminals, the portal list, whether
+ * the class overrides `tick`, its electrical kind), but the tick epoch it last ticked in
+ * and the lists made from its children, remade when the children change (`stale`).
+ */
+export class TickState {
+  /** The universe tick this object last ticked in (the original clears a flag over the whole tree instead). */
+  tickedAt = -1
+  stale = true
+  /** The children's tick records but terminals' (which never change in a tick: no material, contents or terminals of their own), in UUID order. */
+  tickable: ReadonlyArray<TickState> = []
+  /** The children's materials, in UUID order (heat exchange). */
+  hot: ReadonlyArray<Material> = []
+  constructor(
+    readonly obj: Obj,
+    readonly material: Material | undefined,
+    readonly terminal1: Terminal | undefined,
+    readonly terminal2: Terminal | undefined,
+    readonly portals: ReadonlyArray<Obj>,
+    /** The class keeps the base tick, so it can be run without a call through the object. */
+    readonly plainTick: boolean,
+    readonly plainKind: boolean
+  ) {}
+
+  /** Remakes the lists when the children changed; the lists are replaced, never changed, so a tick iterates a snapshot. */
+  refresh(): void {
+    if (!this.stale) return
+    const tickable: Array<TickState> = []
+    const hot: Array<Material> = []
+    for (const k of this.obj.children) {
+      if (!(k instanceof Terminal)) tickable.push(k.tickState())
+      if (k.material !== undefined) hot.push(k.material)
+    }
+    this.tickable = tickable
+    this.hot = hot
+    this.stale = false
+  }
+}
+
+/**
+ * The base tick (EnvObject.tick with the processes every object runs): combustion, heat
+ * exchange with and among its children, change of state, conductivity, then its children
+ * (from a snapshot: a child's tick may move things) and its portals (added only while
+ * building).
+ */
+const tickBase = (st: TickState): boolean => {
+  if (st.tickedAt === context.tickEpoch) return false
+  const obj = st.obj
+  const m = st.material
+  if (m !== undefined) combustionTick(obj, m)
+  st.refresh()
+  const hot = st.hot
+  // Transfer between objects at the same temperature changes nothing, so when this object
+  // and its children are all at one temperature the pairs are skipped.
+  if (hot.length > 0 && !sameTemperature(m, hot)) {
+    if (m !== undefined) for (const k of hot) heatTransfer(m, k)
+    for (let i = 1; i < hot.length; i++) for (let j = 0; j < i; j++) heatTransfer(hot[i], hot[j])
+  }
+  if (m !== undefined) changeOfState(obj, false, m)
+  if (st.terminal1 !== undefined) {
+    if (st.plainKind && m?.electricallyConductive !== true) {
+      // unpolarizedConductivityTick of a non-conductor
+      st.terminal1.voltage = undefined
+      st.terminal2!.voltage = undefined
+    } else unpolarizedConductivityTick(obj, false)
+  }
+  st.refresh()
+  for (const k of st.tickable) {
+    if (k.plainTick) tickBase(k)
+    else k.obj.tick()
+  }
+  for (const p of st.portals) p.tick()
+  st.tickedAt = context.tickEpoch
+  return true
 }
 
 /*
@@ -523,6 +800,36 @@ export class Portal extends Obj {
     ]
   }
 
+  private view:
+    | {
+        readonly perspective: Obj
+        readonly fromIn: Obj | undefined
+        readonly toIn: Obj | undefined
+        readonly names: readonly [string, string, string]
+        readonly referents: ParserReferents
+      }
+    | undefined = undefined
+
+  /** Memoised for one perspective while what `referentsFrom` reads stays the same: which sides it contains, and the three names. */
+  override parserReferentsFrom(perspective: Obj): ParserReferents {
+    const v = this.view
+    const from = this.connectsFrom
+    const to = this.connectsTo
+    if (
+      v !== undefined &&
+      v.perspective === perspective &&
+      v.fromIn === from.container &&
+      v.toIn === to.container &&
+      v.names[0] === this.name &&
+      v.names[1] === from.name &&
+      v.names[2] === to.name
+    )
+      return v.referents
+    const referents = parserReferents(this.referentsFrom(perspective).map(referentOf))
+    this.view = { perspective, fromIn: from.container, toIn: to.container, names: [this.name, from.name, to.name], referents }
+    return referents
+  }
+
   canonicalReferent(perspective: Obj): string {
     const to = this.connectsToFrom(perspective)
     if (to !== undefined) return `${this.name} to ${to.name}`
@@ -585,6 +892,10 @@ export class ElectricalConnection {
   getConnections(): Array<Obj> {
     return this.other === undefined ? [] : [this.other]
   }
+  /** The one connection, if any (getConnections without the array). */
+  peer(): Obj | undefined {
+    return this.other
+  }
   add(obj: Obj): boolean {
     if (this.other !== undefined) return false
     this.other = obj
@@ -626,23 +937,46 @@ export class Terminal extends Obj {
   }
 
   connectsToVoltage(): boolean {
-    for (const o of this.connections.getConnections()) if (o instanceof Terminal && o.voltage === VOLTAGE_GENERATOR) return true
-    return false
+    const o = this.connections.peer()
+    return o instanceof Terminal && o.voltage === VOLTAGE_GENERATOR
   }
 
   /** Whether this terminal leads, within `maxSteps` objects, to a generator's ground. */
   connectsToGround(maxSteps = 10): boolean {
-    for (const co of this.connections.getConnections()) {
-      if (!(co instanceof Terminal)) continue
-      const parent = co.parentObject
-      const kind = parent.electricalKind()
-      if (kind === "polarized" && parent.isGenerator()) return co.voltage === VOLTAGE_GROUND
-      if (kind === "plain" && (parent.material === undefined || !parent.material.electricallyConductive)) return false
-      const other = parent.otherTerminal(co)
-      if (other === undefined) return false
-      if (maxSteps > 0 && other.connectsToGround(maxSteps - 1)) return true
+    const co = this.connections.peer()
+    if (!(co instanceof Terminal)) return false
+    const parent = co.parentObject
+    const kind = parent.electricalKind()
+    if (kind === "polarized" && parent.isGenerator()) return co.voltage === VOLTAGE_GROUND
+    if (kind === "plain" && (parent.material === undefined || !parent.material.electricallyConductive)) return false
+    const other = parent.otherTerminal(co)
+    if (other === undefined) return false
+    return maxSteps > 0 && other.connectsToGround(maxSteps - 1)
+  }
+
+  /** It is also reached as its parent's terminal, wherever it is. */
+  override renamed(): void {
+    super.renamed()
+    this.parentObject.container?.touchSubtree()
+  }
+
+  /** Its referents name its parent. */
+  protected override referentsDependency(): unknown {
+    return this.parentObject.name
+  }
+
+  /** Without a material (so with its name as its descriptName) its referents follow from its name and its parent's. */
+  protected override sharedReferentList(): ReferentList | undefined {
+    if (this.material !== undefined) return undefined
+    const parent = this.parentObject.name
+    let byName = terminalLists.get(parent)
+    if (byName === undefined) {
+      if (terminalLists.size > 10_000) terminalLists.clear()
+      terminalLists.set(parent, (byName = new Map()))
     }
-    return false
+    let list = byName.get(this.name)
+    if (list === undefined) byName.set(this.name, (list = referentList(this.referents())))
+    return list
   }
 
   override referents(): Array<string> {
@@ -679,27 +1013,19 @@ const MAX_TRANSFER_PER_STEP = 1000.0
 const clip = (increment: number): number =>
   Math.abs(increment) > MAX_TRANSFER_PER_STEP ? MAX_TRANSFER_PER_STEP * Math.sign(increment) : increment
 
+/** Whether `own` (an object's material, if any) and every one of `hot` (its children's materials) are at one temperature. */
+const sameTemperature = (own: Material | undefined, hot: ReadonlyArray<Material>): boolean => {
+  const t = own === undefined ? hot[0].temperatureC : own.temperatureC
+  for (let i = own === undefined ? 1 : 0; i < hot.length; i++) if (hot[i].temperatureC !== t) return false
+  return true
+}
+
 /**
  * Conductive transfer between touching objects (HeatTransfer.heatTransferTouchingObjects):
  * each moves toward the other by 0.1 x the smaller conductivity x the difference; the
  * second update uses the first's new temperature, as the original does.
  */
-/** Whether `obj` (when it has a material) and every child with a material are at one temperature. */
-const sameTemperature = (obj: Obj, kids: ReadonlyArray<Obj>): boolean => {
-  let t = obj.material?.temperatureC
-  for (const k of kids) {
-    const m = k.material
-    if (m === undefined) continue
-    if (t === undefined) t = m.temperatureC
-    else if (m.temperatureC !== t) return false
-  }
-  return true
-}
-
-export const heatTransferTouching = (a: Obj, b: Obj): void => {
-  const ma = a.material
-  const mb = b.material
-  if (ma === undefined || mb === undefined) return
+export const heatTransfer = (ma: Material, mb: Material): void => {
   const k = Math.min(ma.thermalConductivity, mb.thermalConductivity)
   ma.temperatureC += clip((mb.temperatureC - ma.temperatureC) * k * HEAT_TRANSFER_COEFFICIENT)
   mb.temperatureC += clip((ma.temperatureC - mb.temperatureC) * k * HEAT_TRANSFER_COEFFICIENT)
@@ -722,8 +1048,7 @@ export const heatTransferCoolingSource = (source: Obj, cooled: Obj): void => {
 }
 
 /** StateOfMatter.ChangeOfState: solid below melting, gas above boiling; a change renames the object. */
-export const changeOfState = (obj: Obj, forceNameUpdate = false): void => {
-  const m = obj.material
+export const changeOfState = (obj: Obj, forceNameUpdate = false, m: Material | undefined = obj.material): void => {
   if (m === undefined) return
   const inferred = m.temperatureC < m.meltingPoint ? "solid" : m.temperatureC > m.boilingPoint ? "gas" : "liquid"
   if (m.stateOfMatter !== inferred || forceNameUpdate) {
@@ -742,22 +1067,23 @@ export const setOnFire = (obj: Obj): [boolean, string] => {
   if (m.combustionTicks > 0) {
     m.isCombusting = true
     m.hasCombusted = true
+    obj.renamed()
     return [true, `The ${obj.name} catches fire.`]
   }
   return [true, `The ${obj.name} is not flammable.`]
 }
 
 /** Combustion.combustionTick: ignition above the combustion point, burn-down to ash, water puts it out. */
-export const combustionTick = (obj: Obj): void => {
-  const m = obj.material
+export const combustionTick = (obj: Obj, m: Material | undefined = obj.material): void => {
   if (m === undefined) return
-  if (m.temperatureC >= m.combustionPoint && !obj.isOnFire()) setOnFire(obj)
+  if (m.temperatureC >= m.combustionPoint && !m.isCombusting) setOnFire(obj)
   if (!(m.isCombusting && m.combustionTicks > 0)) return
   m.combustionTicks -= 1
   const burning = m.combustionPoint + COMBUSTION_DELTA_TEMP
   if (m.temperatureC < burning) m.temperatureC = burning
   if (m.combustionTicks === 0) {
     m.isCombusting = false
+    obj.renamed()
     const ash = hooks.makeAsh()
     ash.material!.temperatureC = m.temperatureC
     if (obj.container !== undefined) obj.container.addObject(ash)
@@ -767,6 +1093,7 @@ export const combustionTick = (obj: Obj): void => {
   for (const c of candidates) {
     if (c.material !== undefined && c.material.substanceName === "water" && c.material.stateOfMatter === "liquid") {
       c.material.temperatureC = m.temperatureC
+      if (m.isCombusting) obj.renamed()
       m.isCombusting = false
       m.temperatureC = m.combustionPoint - 10.0
       break
