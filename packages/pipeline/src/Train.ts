@@ -258,7 +258,7 @@ export interface Services {
   readonly store?: Layer.Layer<RunStore>
   readonly model?: Layer.Layer<Policy | Codec, unknown, TensorBackend>
   readonly backend?: Layer.Layer<TensorBackend, unknown>
-  readonly rollouts?: Layer.Layer<Rollouts, never, Environment>
+  readonly rollouts?: Layer.Layer<Rollouts, unknown, Environment>
 }
 
 /**

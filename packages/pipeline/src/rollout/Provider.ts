@@ -2,10 +2,10 @@
 import type { Environment } from "@epo/env"
 import type { Layer } from "effect"
 import type { PipelineSpec } from "../Spec.js"
-import { inProcess, type Rollouts } from "./Rollouts.js"
+import { inProcess, type RolloutError, type Rollouts } from "./Rollouts.js"
 import * as Threads from "./Threads.js"
 
-export const layer = (spec: PipelineSpec): Layer.Layer<Rollouts, never, Environment> => {
+export const layer = (spec: PipelineSpec): Layer.Layer<Rollouts, RolloutError, Environment> => {
   const workers = spec.rollout.workers
   return workers.kind === "threads" ? Threads.layer(spec, workers.count) : inProcess
 }

@@ -2,7 +2,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
 import type { MetricsRecord } from "../Records.js"
 import * as Runs from "../Runs.js"
@@ -10,6 +10,7 @@ import * as Spec from "../Spec.js"
 import { grpoEpo } from "../testing/TinySpecs.js"
 import * as Train from "../Train.js"
 import { shardsOf } from "./Shards.js"
+import * as Threads from "./Threads.js"
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "epo-rollouts-"))
 
@@ -54,6 +55,14 @@ describe("rollouts", () => {
       const threads = yield* metricsOf(sharded({ kind: "threads", count: 2 }))
       expect(local).toHaveLength(2)
       expect(threads).toEqual(local)
+    })
+  )
+
+  it.effect("a worker thread that cannot start fails the provider with the reason", () =>
+    Effect.gen(function* () {
+      const spec = yield* Spec.decode({ ...grpoEpo, policy: { checkpoint: "/nonexistent/checkpoint" } })
+      const error = yield* Layer.build(Threads.layer(spec, 1)).pipe(Effect.scoped, Effect.flip)
+      expect(String(error)).toMatch(/^rollout: rollout thread 0: cannot start: .*nonexistent/)
     })
   )
 })

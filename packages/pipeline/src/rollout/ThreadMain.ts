@@ -1,6 +1,6 @@
 /**
  * The body of a rollout worker thread (Threads.ts): builds the spec's backend,
- * environment, policy and tokenizer once, then answers the trainer's messages in order:
+ * environment, policy and tokenizer once (then posts Ready), then answers the trainer's messages in order:
  * `Weights` replaces the policy's weights, `Play` plays one shard of a step and posts its
  * trajectories back.
  */
@@ -35,7 +35,7 @@ const playShard = (step: number, index: number) =>
     return yield* Shards.play(spec, step, Shards.shardsOf(spec, step)[index], policy, codec, format)
   })
 
-const firstLine = (cause: Cause.Cause<unknown>) => Cause.pretty(cause).split("\n")[0]
+const firstLine = (cause: Cause.Cause<unknown>) => String(Cause.squash(cause)).split("\n")[0]
 
 // Weights that could not be set fail the shards played until new weights arrive.
 let badWeights: string | undefined
@@ -53,8 +53,11 @@ const answer = (message: ToThread): Effect.Effect<FromThread | undefined, never,
   )
 }
 
+// Built before the first message: the thread says Ready, or why it cannot start.
+let queue: Promise<unknown> = Effect.runPromiseExit(runtime.contextEffect).then((exit) =>
+  port.postMessage(exit._tag === "Success" ? ({ _tag: "Ready" } satisfies FromThread) : ({ _tag: "Failed", id: -1, reason: firstLine(exit.cause) } satisfies FromThread))
+)
 // Messages are answered one at a time, in the order they came.
-let queue: Promise<unknown> = Promise.resolve()
 port.on("message", (message: ToThread) => {
   queue = queue.then(() => runtime.runPromise(answer(message))).then((reply) => reply !== undefined && port.postMessage(reply))
 })

@@ -19,7 +19,9 @@ export type ToThread =
 
 /** What a thread answers to a Play. */
 export type FromThread =
+  | { readonly _tag: "Ready" }
   | { readonly _tag: "Played"; readonly id: number; readonly result: Shards.ShardResult }
+  /** Playing shard `id` failed; id -1: the thread could not start. */
   | { readonly _tag: "Failed"; readonly id: number; readonly reason: string }
 
 export interface ThreadData {
@@ -29,6 +31,7 @@ export interface ThreadData {
 
 interface Thread {
   readonly worker: Worker
+  readonly ready: Promise<void>
   readonly pending: Map<number, { resolve: (r: Shards.ShardResult) => void; reject: (reason: string) => void }>
   failure: string | undefined
 }
@@ -37,19 +40,27 @@ const entry = new URL("./thread.mjs", import.meta.url)
 
 const startThread = (data: ThreadData, index: number): Thread => {
   const worker = new Worker(entry, { workerData: data })
-  const thread: Thread = { worker, pending: new Map(), failure: undefined }
+  const started = { resolve: () => {}, reject: (_: RolloutError) => {} }
+  const ready = new Promise<void>((resolve, reject) => Object.assign(started, { resolve, reject }))
+  // A start-up failure is also reported to the shards asked of the thread; no unhandled rejection.
+  ready.catch(() => {})
+  const thread: Thread = { worker, ready, pending: new Map(), failure: undefined }
   const fail = (reason: string) => {
     thread.failure ??= `rollout thread ${index}: ${reason}`
+    started.reject(new RolloutError({ reason: thread.failure }))
     for (const p of thread.pending.values()) p.reject(thread.failure)
     thread.pending.clear()
   }
   worker.on("message", (message: FromThread) => {
+    if (message._tag === "Ready") return started.resolve()
+    if (message._tag === "Failed" && message.id === -1) return fail(`cannot start: ${message.reason}`)
     const p = thread.pending.get(message.id)
     thread.pending.delete(message.id)
     if (message._tag === "Played") p?.resolve(message.result)
     else p?.reject(`rollout thread ${index}: ${message.reason}`)
   })
-  worker.on("error", (e) => fail(e instanceof Error ? e.message : String(e)))
+  // An error thrown in a thread arrives as a copy: an Error, or a plain object without its methods.
+  worker.on("error", (e: unknown) => fail(e instanceof Error ? e.message : typeof e === "object" ? JSON.stringify(e) : String(e)))
   worker.on("exit", (code) => fail(`exited with code ${code}`))
   return thread
 }
@@ -65,7 +76,7 @@ const playOn = (thread: Thread, step: number, shard: number) =>
   })
 
 /** `count` worker threads playing the shards of `spec`'s steps; they end with the layer's scope. */
-export const layer = (spec: Spec.PipelineSpec, count: number): Layer.Layer<Rollouts> =>
+export const layer = (spec: Spec.PipelineSpec, count: number): Layer.Layer<Rollouts, RolloutError> =>
   Layer.effect(
     Rollouts,
     Effect.gen(function* () {
@@ -74,6 +85,7 @@ export const layer = (spec: Spec.PipelineSpec, count: number): Layer.Layer<Rollo
         Effect.sync(() => Array.from({ length: count }, (_, i) => startThread(data, i))),
         (threads) => Effect.promise(() => Promise.all(threads.map((t) => t.worker.terminate())))
       )
+      yield* Effect.tryPromise({ try: () => Promise.all(threads.map((t) => t.ready)), catch: (e) => e as RolloutError })
       return {
         collect: ({ step, policy }) =>
           Effect.gen(function* () {
