@@ -55,7 +55,9 @@ describe("rollouts", () => {
       const threads = yield* metricsOf(sharded({ kind: "threads", count: 2 }))
       expect(local).toHaveLength(2)
       expect(threads).toEqual(local)
-    })
+    }),
+    // Two runs and two threads that each load the sources: about a minute on 2 idle cores.
+    { timeout: 300_000 }
   )
 
   it.effect("a worker thread that cannot start fails the provider with the reason", () =>
