@@ -1,5 +1,5 @@
 /**
- * The `epo` command: train, eval, report, compare. Every failure prints one line
+ * The `epo` command: train, eval, report, compare, worker. Every failure prints one line
  * ("epo: ...") and exits non-zero (2 for usage mistakes, 1 otherwise, 130 when
  * interrupted twice); set EPO_DEBUG=1 to see the full cause of an unexpected failure.
  */
@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Cause, Effect, Exit } from "effect"
 import { type CommandSpec, help, parse, type Parsed } from "./Args.js"
 import * as Commands from "./Commands.js"
+import { worker } from "./Worker.js"
 
 const commands: ReadonlyArray<CommandSpec & { readonly run: (args: Parsed) => Effect.Effect<void, unknown> }> = [
   {
@@ -59,6 +60,21 @@ const commands: ReadonlyArray<CommandSpec & { readonly run: (args: Parsed) => Ef
     maxPositionals: Number.POSITIVE_INFINITY,
     options: { json: { kind: "boolean", description: "print the table as JSON" } },
     run: Commands.compare
+  },
+  {
+    name: "worker",
+    summary: "Run a rollout runner of a cluster (spec rollout.workers {\"kind\": \"cluster\"}) until Ctrl-C.",
+    usage: "",
+    minPositionals: 0,
+    maxPositionals: 0,
+    options: {
+      cluster: { kind: "string", value: "URL", description: "the cluster's PostgreSQL database, postgres://user@host:port/db" },
+      host: { kind: "string", value: "HOST", description: "the address the trainer and other runners reach this runner at (default: localhost)" },
+      port: { kind: "string", value: "PORT", description: "the runner's port (default: 34431)" },
+      listen: { kind: "string", value: "HOST", description: "the address to listen on (default: --host; 0.0.0.0 for every interface)" }
+    },
+    details: ["See docs/scale-out.md: a trainer and N runners on several machines."],
+    run: worker
   }
 ]
 

@@ -45,7 +45,7 @@ describe("rollouts", () => {
       const error = yield* Spec.decode({ rollout: { groups: 2, shards: 3 } }).pipe(Effect.flip)
       expect(error.issues.map((i) => i.path)).toEqual(["rollout.shards"])
       const unknown = yield* Spec.decode({ rollout: { workers: { kind: "gpus" } } }).pipe(Effect.flip)
-      expect(unknown.issues).toEqual([{ path: "rollout.workers.kind", message: 'unknown kind "gpus" (known: in-process, threads)' }])
+      expect(unknown.issues).toEqual([{ path: "rollout.workers.kind", message: 'unknown kind "gpus" (known: in-process, threads, cluster)' }])
     })
   )
 
