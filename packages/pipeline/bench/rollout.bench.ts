@@ -6,14 +6,16 @@
  * shards, the same for every provider so that each does the same work), in alternating
  * rounds of each provider and action mode asked for (`--modes score,generate`; generate
  * mode uses the preset's generation counterpart settings given by `--generate-set k=v`).
- * Providers start before the first round (their start-up time is reported apart). It
+ * Providers start before the first round and play one uncounted warm-up step (start-up
+ * and warm-up time are reported apart; `cluster:N` starts a private PostgreSQL server and
+ * N `epo worker` processes on this host, which needs Debian's postgresql). It
  * prints one JSON line per round and a summary line per mode and provider: episodes/s,
  * decisions (turns) per second, milliseconds per decision, mean turns and success, and
  * the per-step cost of shipping the weights to a worker (serialising them, copying them
  * as a thread message does, and assigning them to the worker's policy).
  *
  * Usage: npm run bench:rollout [-- --episodes 32 --shards 2 --rounds 3 --preset default
- *          --modes score --workers in-process,threads:2 --set k=v ... --generate-set k=v ...]
+ *          --modes score --workers in-process,threads:2,cluster:2 --set k=v ... --generate-set k=v ...]
  */
 import { Backend } from "@epo/core"
 import { Policy, Safetensors } from "@epo/policy"
@@ -24,6 +26,8 @@ import * as Resolve from "../src/Resolve.js"
 import * as RolloutProvider from "../src/rollout/Provider.js"
 import { Rollouts } from "../src/rollout/Rollouts.js"
 import type * as Spec from "../src/Spec.js"
+import * as Postgres from "../src/testing/Postgres.js"
+import * as Runners from "../src/testing/Runners.js"
 
 const argv = process.argv.slice(2)
 const option = (name: string, fallback: string): string => {
@@ -37,11 +41,19 @@ const rounds = Number(option("rounds", "3"))
 const modes = option("modes", "score").split(",")
 const providers = option("workers", "in-process,threads:2").split(",")
 
-/** `in-process` or `threads:N` as the spec's `rollout.workers`. */
-const workersOf = (provider: string) => {
-  const [kind, count] = provider.split(":")
-  return kind === "threads" ? { kind, count: Number(count) } : { kind }
-}
+/**
+ * `in-process`, `threads:N` or `cluster:N` as the spec's `rollout.workers`; `cluster:N`
+ * starts a private PostgreSQL server and N `epo worker` processes on this host.
+ */
+const workersOf = (provider: string) =>
+  Effect.gen(function* () {
+    const [kind, count] = provider.split(":")
+    if (kind === "threads") return { kind, count: Number(count) }
+    if (kind !== "cluster") return { kind }
+    const { url } = yield* Postgres.server
+    yield* Runners.start(url, Number(count), 34700)
+    return { kind, url }
+  })
 
 const seconds = (since: number) => (performance.now() - since) / 1000
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -88,13 +100,16 @@ const program = Effect.gen(function* () {
           sets: [...repeated("set"), ...(mode === "generate" ? repeated("generate-set") : []), `policy.action=${mode}`]
         })
         const groups = Math.ceil(episodes / spec.rollout.groupSize)
-        const sized = { ...spec, rollout: { ...spec.rollout, groups, shards: Math.min(shards, groups), workers: workersOf(provider) } } as Spec.PipelineSpec
+        const workers = yield* workersOf(provider)
+        const sized = { ...spec, rollout: { ...spec.rollout, groups, shards: Math.min(shards, groups), workers } } as Spec.PipelineSpec
         const environment = Environments.info(sized.environment.name).layer(sized.warmStart.expert)
         const started = performance.now()
         const context = yield* Layer.build(
           Layer.mergeAll(RolloutProvider.layer(sized).pipe(Layer.provide(environment)), environment, modelLayer(sized)).pipe(Layer.provideMerge(Backend.layer(sized.backend)))
         )
         const weights = provider === "in-process" ? undefined : yield* shipWeights.pipe(Effect.provide(context))
+        // A warm-up step, not counted: runners build their model on their first shard.
+        if (provider !== "in-process") yield* measure(sized, provider, rounds, context)
         console.log(JSON.stringify({ mode, provider, startSeconds: +seconds(started).toFixed(2), ...(weights === undefined ? {} : { weightsPerStep: weights }) }))
         return { spec: sized, provider, context, weights }
       })
