@@ -7,7 +7,6 @@ import * as tf from "@tensorflow/tfjs"
 import { Cause, Effect, Exit } from "effect"
 import { type CommandSpec, help, parse, type Parsed } from "./Args.js"
 import * as Commands from "./Commands.js"
-import { worker } from "./Worker.js"
 
 const commands: ReadonlyArray<CommandSpec & { readonly run: (args: Parsed) => Effect.Effect<void, unknown> }> = [
   {
@@ -74,7 +73,8 @@ const commands: ReadonlyArray<CommandSpec & { readonly run: (args: Parsed) => Ef
       listen: { kind: "string", value: "HOST", description: "the address to listen on (default: --host; 0.0.0.0 for every interface)" }
     },
     details: ["See docs/scale-out.md: a trainer and N runners on several machines."],
-    run: worker
+    // The cluster's packages load only for this command.
+    run: (args) => Effect.promise(() => import("./Worker.js")).pipe(Effect.flatMap((m) => m.worker(args)))
   }
 ]
 
