@@ -12,6 +12,7 @@ import { Effect, Schema, SchemaIssue } from "effect"
 import { SpecError, type SpecIssue } from "./SpecError.js"
 import * as Environments from "./Environments.js"
 import * as PolicySection from "./PolicySection.js"
+import { WorkersSpec, workerKinds } from "./rollout/Workers.js"
 
 const withDefault = <S extends Schema.Top>(schema: S, fallback: S["Encoded"]) =>
   schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(fallback)))
@@ -50,7 +51,11 @@ export const RolloutSpec = Schema.Struct({
   topK: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
   topP: Schema.optionalKey(Schema.Finite.pipe(Schema.check(Schema.isBetween({ minimum: 0, maximum: 1 })))),
   /** Response tokens per turn at most. */
-  maxNewTokens: int(1, 48)
+  maxNewTokens: int(1, 48),
+  /** Batches a step's groups are cut into, each played with its own key (rollout/Shards.ts); the unit of work of `workers`. */
+  shards: int(1, 1),
+  /** Where the shards are played: `in-process`, or `{ "kind": "threads", "count": 2 }` (rollout/Workers.ts). */
+  workers: withDefault(WorkersSpec, { kind: "in-process" })
 })
 
 /** Behaviour cloning on expert trajectories before RL (skipped with episodes 0 or a checkpoint). */
@@ -179,7 +184,8 @@ const dotted = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>
 const discriminated: ReadonlyArray<{ readonly path: string; readonly key: string; readonly names: ReadonlyArray<string> }> = [
   { path: "algorithm.advantage", key: "estimator", names: advantageEstimatorNames },
   { path: "objective", key: "preset", names: Objective.presetNames },
-  { path: "klControl", key: "kind", names: ["fixed", "adaptive"] }
+  { path: "klControl", key: "kind", names: ["fixed", "adaptive"] },
+  { path: "rollout.workers", key: "kind", names: workerKinds }
 ]
 
 const valueAt = (input: unknown, path: string): unknown =>
@@ -232,6 +238,7 @@ export const crossFieldIssues = (spec: PipelineSpec): ReadonlyArray<SpecIssue> =
     )
   if (spec.klControl.kind === "adaptive")
     check(spec.objective.kl !== undefined, "klControl", "an adaptive KL controller needs objective.kl")
+  check(spec.rollout.shards <= spec.rollout.groups, "rollout.shards", `a shard holds at least one group: must be <= rollout.groups (${spec.rollout.groups}), got ${spec.rollout.shards}`)
   check(spec.optimizer.minRatio <= 1, "optimizer.minRatio", `must be <= 1, got ${spec.optimizer.minRatio}`)
   issues.push(...PolicySection.crossFieldIssues(spec.policy, "policy"))
   return issues

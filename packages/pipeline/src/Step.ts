@@ -1,23 +1,23 @@
 /**
  * One update step k of a run:
- *   1. collect N groups x G episodes with the grouped runner (games and sampling keys
- *      folded from the seed and k),
+ *   1. collect N groups x G episodes from the Rollouts service (games and sampling keys
+ *      folded from the seed, k and the shard),
  *   2. shape rewards, run the behaviour and reference passes, estimate advantages,
  *   3. run the PPO epochs with the objective at context {k, K, Hbar^{W_k}} (and the
  *      released variant's per-turn reference, current step included),
  *   4. record Hbar_k in the entropy histories and update the KL controller,
  * and return the step's metrics record with the new trainer and optimiser states.
  */
-import { Runner } from "@epo/env"
 import { EntropyHistory, type KlController } from "@epo/objective"
 import type { Prompt } from "@epo/household"
 import type { AdamW, PolicyShape } from "@epo/policy"
 import { Effect } from "effect"
-import { agent, type TextCodec } from "./Agent.js"
+import type { TextCodec } from "./Agent.js"
 import type { OptimiserShape } from "./Optimiser.js"
 import type { MetricsRecord } from "./Records.js"
 import * as Rows from "./Rows.js"
-import { gamesOf, stepKey } from "./RunKeys.js"
+import { Rollouts } from "./rollout/Rollouts.js"
+import { stepKey } from "./RunKeys.js"
 import type { PipelineSpec } from "./Spec.js"
 import type { TrainerState } from "./TrainerState.js"
 import type { TrainingObjectiveShape } from "./TrainingObjective.js"
@@ -58,12 +58,7 @@ export const run = (input: StepInput) =>
     const { spec, step: k, policy, trainer } = input
     const hasKl = spec.objective.kl !== undefined
     const started = performance.now()
-    const result = yield* Runner.run(
-      gamesOf(spec, k),
-      // The environment's step limit is the turn limit, so every episode ends with `done`.
-      { groupSize: spec.rollout.groupSize, maxTurns: spec.environment.maxTurns, maxSteps: spec.environment.maxTurns },
-      agent(policy, input.codec, input.format, spec.rollout, spec.policy, stepKey(spec, "rollout", k))
-    )
+    const result = yield* (yield* Rollouts).collect({ spec, step: k, policy, codec: input.codec, format: input.format })
     const { rows, trajectories } = Rows.fromRun(result, spec.rewards)
     const rollout = seconds(started)
 

@@ -42,6 +42,8 @@ import { TrainingObjective, fromConfig } from "./TrainingObjective.js"
 import * as Trainer from "./TrainerState.js"
 import * as Step from "./Step.js"
 import { evaluationKey, keyOf } from "./RunKeys.js"
+import * as RolloutProvider from "./rollout/Provider.js"
+import type { Rollouts } from "./rollout/Rollouts.js"
 
 export class TrainError extends Data.TaggedError("TrainError")<{ readonly reason: string }> {
   override toString(): string {
@@ -338,6 +340,7 @@ export interface Services {
   readonly store?: Layer.Layer<RunStore>
   readonly model?: Layer.Layer<Policy | Codec, unknown, TensorBackend>
   readonly backend?: Layer.Layer<TensorBackend, unknown>
+  readonly rollouts?: Layer.Layer<Rollouts, unknown, Environment>
 }
 
 /**
@@ -345,14 +348,17 @@ export interface Services {
  * backend, and the run store of `dir`, unless `services` replaces one, e.g.
  * `layers(spec, dir, { objective: TrainingObjective.custom("mine", term) })`.
  */
-export const layers = (spec: Spec.PipelineSpec, dir: string, services: Services = {}) =>
-  Layer.mergeAll(
-    services.environment ?? Environments.info(spec.environment.name).layer(spec.warmStart.expert),
+export const layers = (spec: Spec.PipelineSpec, dir: string, services: Services = {}) => {
+  const environment = services.environment ?? Environments.info(spec.environment.name).layer(spec.warmStart.expert)
+  return Layer.mergeAll(
+    environment,
+    (services.rollouts ?? RolloutProvider.layer(spec)).pipe(Layer.provide(environment)),
     services.store ?? runStoreLayer(dir),
     services.objective ?? fromConfig(spec.objective),
     services.optimiser ?? adamw(spec),
     services.model ?? modelLayer(spec)
   ).pipe(Layer.provideMerge(services.backend ?? Backend.layer(spec.backend)))
+}
 
 /**
  * `train` with the spec's services (or the given replacements) writing to `dir`, as the

@@ -68,6 +68,22 @@ const commands: Readonly<Record<CommandName, CommandSpec & { readonly run: (args
     maxPositionals: Number.POSITIVE_INFINITY,
     options: { json: { kind: "boolean", description: "print the table as JSON" } },
     run: Commands.compare
+  },
+  worker: {
+    name: "worker",
+    summary: summaries.worker,
+    usage: "",
+    minPositionals: 0,
+    maxPositionals: 0,
+    options: {
+      cluster: { kind: "string", value: "URL", description: "the cluster's PostgreSQL database, postgres://user@host:port/db" },
+      host: { kind: "string", value: "HOST", description: "the address the trainer and other runners reach this runner at (default: localhost)" },
+      port: { kind: "string", value: "PORT", description: "the runner's port (default: 34431)" },
+      listen: { kind: "string", value: "HOST", description: "the address to listen on (default: --host; 0.0.0.0 for every interface)" }
+    },
+    details: ["See docs/scale-out.md: a trainer and N runners on several machines."],
+    // The cluster's packages load only for this command.
+    run: (args) => Effect.promise(() => import("./Worker.js")).pipe(Effect.flatMap((m) => m.worker(args)), Effect.as(0))
   }
 }
 

@@ -1,0 +1,76 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { it } from "@effect/vitest"
+import { Effect } from "effect"
+import { describe, expect } from "vitest"
+import type { MetricsRecord } from "../Records.js"
+import * as Runs from "../Runs.js"
+import * as Spec from "../Spec.js"
+import * as Postgres from "../testing/Postgres.js"
+import * as Runners from "../testing/Runners.js"
+import { grpoEpo } from "../testing/TinySpecs.js"
+import * as Train from "../Train.js"
+
+const deterministicPart = (r: MetricsRecord) => JSON.stringify({ step: r.step, values: r.values, turns: r.turns })
+
+/** The tiny GRPO+EPO run with 4 groups in 2 shards, 2 steps. */
+const sharded = (workers: unknown) => ({
+  ...grpoEpo,
+  totalSteps: 2,
+  rollout: { ...grpoEpo.rollout, groups: 4, shards: 2, workers },
+  evaluation: { ...grpoEpo.evaluation, every: 0, atStart: false }
+})
+
+const metricsOf = (input: unknown) =>
+  Effect.gen(function* () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "epo-cluster-"))
+    yield* Train.run({ spec: yield* Spec.decode(input), dir })
+    return (yield* Runs.load(dir)).metrics.map(deterministicPart)
+  })
+
+// Minutes on 2 cores (the fault test waits for the dead runner's shards to move): run
+// with EPO_CLUSTER_TESTS=1 where Debian's postgresql is installed.
+const enabled = Postgres.binaries() !== undefined && process.env.EPO_CLUSTER_TESTS === "1"
+
+// Real processes on localhost: a private PostgreSQL server and `epo worker` runners. `it.live`:
+// the cluster polls and retries on the real clock, which `it.effect`'s test clock would stop.
+describe.skipIf(!enabled)("cluster rollouts (PostgreSQL, runner processes)", () => {
+  it.live(
+    "a run's metrics are bitwise identical in-process and on 2 cluster runners (cpu backend)",
+    () =>
+      Effect.gen(function* () {
+        const local = yield* metricsOf(sharded({ kind: "in-process" }))
+        const { url } = yield* Postgres.server
+        yield* Runners.start(url, 2, 34600)
+        const cluster = yield* metricsOf(sharded({ kind: "cluster", url }))
+        expect(local).toHaveLength(2)
+        expect(cluster).toEqual(local)
+      }).pipe(Effect.scoped),
+    { timeout: 600_000 }
+  )
+
+  it.live(
+    "a runner killed while it plays a shard loses no episode: the run's metrics are unchanged",
+    () =>
+      Effect.gen(function* () {
+        const local = yield* metricsOf(sharded({ kind: "in-process" }))
+        const { url } = yield* Postgres.server
+        const all = yield* Runners.start(url, 2, 34600)
+        // Kill the first runner that starts playing a shard of step 1.
+        let killed = -1
+        const watch = setInterval(() => {
+          const i = all.findIndex((r) => r.output.includes("of step 1"))
+          if (i >= 0 && killed < 0) {
+            killed = i
+            all[i].child.kill("SIGKILL")
+          }
+        }, 20)
+        const cluster = yield* metricsOf(sharded({ kind: "cluster", url })).pipe(Effect.ensuring(Effect.sync(() => clearInterval(watch))))
+        expect(killed).toBeGreaterThanOrEqual(0)
+        expect(all[killed].child.signalCode).toBe("SIGKILL")
+        expect(cluster).toEqual(local)
+      }).pipe(Effect.scoped),
+    { timeout: 600_000 }
+  )
+})
