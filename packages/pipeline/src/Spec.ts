@@ -22,7 +22,7 @@ const nonNegative = (fallback: number) => withDefault(Schema.Finite.pipe(Schema.
 const positive = (fallback: number) => withDefault(Schema.Finite.pipe(Schema.check(Schema.isGreaterThan(0))), fallback)
 const fraction = (fallback: number) => withDefault(Schema.Finite.pipe(Schema.check(Schema.isBetween({ minimum: 0, maximum: 1 }))), fallback)
 
-export const backendNames = ["auto", "wasm", "cpu", "webgpu"] as const
+export const backendNames = ["auto", "wasm", "cpu"] as const
 export type BackendName = (typeof backendNames)[number]
 
 /** The environment, its training split, and how prompts are rendered from episode memory. */
@@ -145,7 +145,7 @@ export const PipelineSpec = Schema.Struct({
   name: withDefault(Schema.NonEmptyString, "run"),
   /** The run seed: every random draw derives from it. */
   seed: withDefault(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))), 0),
-  /** Tensor backend: cpu is bitwise reproducible; wasm the fast default; auto picks tfjs-node(-gpu) when installed; webgpu (Dawn) only when named. */
+  /** Tensor backend: cpu is bitwise reproducible; wasm the fast default; auto picks tfjs-node(-gpu) when installed. webgpu (Backend.select) is not offered here until the policy runs on it (docs/policy.md, GPU routes). */
   backend: withDefault(Schema.Literals(backendNames), "auto"),
   /** K: update steps (paper: 150 on ALFWorld). */
   totalSteps: int(1, 150),
