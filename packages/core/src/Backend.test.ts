@@ -41,3 +41,28 @@ it.effect("requesting the native backend without it installed is a typed error",
     expect(String(result)).toContain("tfjs-node")
   })
 )
+
+it.effect("webgpu is chosen only by name: it runs a matMul and its gradient, or fails naming the missing piece", () =>
+  Effect.gen(function* () {
+    const auto = yield* select("auto")
+    expect(auto.name).not.toBe("webgpu")
+    const result = yield* select("webgpu").pipe(Effect.result)
+    if (result._tag === "Failure") {
+      expect(result.failure._tag).toBe("BackendUnavailable")
+      expect(String(result.failure)).toMatch(/^tensor backend "webgpu" is unavailable: no (package|Vulkan|WebGPU adapter)/)
+      console.log(`webgpu not checked: ${result.failure.reason}`)
+      return
+    }
+    const { tf } = result.success
+    expect(tf.getBackend()).toBe("webgpu")
+    expect(result.success.reason).toMatch(/^webgpu backend requested; adapter: \S/)
+    const b = tf.tensor2d([[5, 6], [7, 8]])
+    const x = tf.tensor2d([[1, 2], [3, 4]])
+    const product = tf.matMul(x, b)
+    // d/dx sum((x b)²) = 2 (x b) bᵀ
+    const gradient = tf.grad((v) => tf.sum(tf.square(tf.matMul(v as typeof x, b))))(x)
+    expect(Array.from(yield* Effect.promise(() => product.data()))).toEqual([19, 22, 43, 50])
+    expect(Array.from(yield* Effect.promise(() => gradient.data()))).toEqual([454, 618, 1030, 1402])
+    tf.dispose([b, x, product, gradient])
+  })
+)

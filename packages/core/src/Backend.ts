@@ -9,15 +9,20 @@
  * - `cpu`: pure JavaScript; slow but bitwise reproducible, used for determinism tests.
  * - `tensorflow`: @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when the user has
  *   installed one of them. They are optional: never dependencies of this project.
+ * - `webgpu`: tfjs-backend-webgpu over Dawn (`WebGpu.ts`), only when asked for: on the
+ *   software Vulkan driver it is a functional check of the GPU code path, far slower
+ *   than wasm. Code that reads tensors synchronously (`dataSync`) cannot run on it in
+ *   Node (tfjs's synchronous WebGPU read needs an OffscreenCanvas).
  */
 import { Native } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { Context, Data, Effect, Layer } from "effect"
+import { startWebGpu } from "./WebGpu.js"
 
-export type BackendPreference = "auto" | "wasm" | "cpu" | "tensorflow"
+export type BackendPreference = "auto" | "wasm" | "cpu" | "tensorflow" | "webgpu"
 
-export const backendPreferences: ReadonlyArray<BackendPreference> = ["auto", "wasm", "cpu", "tensorflow"]
+export const backendPreferences: ReadonlyArray<BackendPreference> = ["auto", "wasm", "cpu", "tensorflow", "webgpu"]
 
 export class BackendUnavailable extends Data.TaggedError("BackendUnavailable")<{
   readonly backend: string
@@ -29,7 +34,7 @@ export class BackendUnavailable extends Data.TaggedError("BackendUnavailable")<{
 }
 
 export interface TensorBackendShape {
-  /** tfjs's name of the active backend ("wasm", "cpu", "tensorflow"). */
+  /** tfjs's name of the active backend ("wasm", "cpu", "tensorflow", "webgpu"). */
   readonly name: string
   /** One line saying why this backend was chosen and which kernels run. */
   readonly reason: string
@@ -91,6 +96,15 @@ export const select = (preference: BackendPreference): Effect.Effect<TensorBacke
         const module = yield* tryNative
         yield* activate("tensorflow")
         return { name: "tensorflow", reason: `${module} requested and installed`, kernels: "tfjs", tf }
+      }
+      case "webgpu": {
+        const started = yield* Effect.tryPromise({
+          try: startWebGpu,
+          catch: (e) => new BackendUnavailable({ backend: "webgpu", reason: e instanceof Error ? e.message : String(e) })
+        })
+        if (!started.ok) return yield* Effect.fail(new BackendUnavailable({ backend: "webgpu", reason: started.reason }))
+        yield* activate("webgpu")
+        return { name: "webgpu", reason: `webgpu backend requested; adapter: ${started.adapter}`, kernels: "tfjs", tf }
       }
       case "auto": {
         const native = yield* tryNative.pipe(Effect.option)

@@ -150,7 +150,7 @@ export const PipelineSpec = Schema.Struct({
   name: withDefault(Schema.NonEmptyString, "run"),
   /** The run seed: every random draw derives from it. */
   seed: withDefault(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))), 0),
-  /** Tensor backend: cpu is bitwise reproducible; wasm the fast default; auto picks tfjs-node(-gpu) when installed. */
+  /** Tensor backend: cpu is bitwise reproducible; wasm the fast default; auto picks tfjs-node(-gpu) when installed. webgpu (Backend.select) is not offered here until the policy runs on it (docs/policy.md, GPU routes). */
   backend: withDefault(Schema.Literals(backendNames), "auto"),
   /** K: update steps (paper: 150 on ALFWorld). */
   totalSteps: int(1, 150),

@@ -1,11 +1,12 @@
 /**
- * The model against a plain tfjs transcription of the torch reference (cpu backend), and
+ * The model against its batched formulation, the torch reference's (cpu backend), and
  * its gradient against central finite differences of the loss.
  */
 import { Random } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
+import * as Batched from "./Batched.js"
 import * as Config from "./Config.js"
 import { causalMask } from "./ops/Attention.js"
 import { tokenStats } from "./ops/TokenStats.js"
@@ -18,41 +19,6 @@ beforeAll(async () => {
 
 const tiny = (positions: "learned" | "rotary", critic: "head" | "shared" = "shared"): Config.PolicyConfig =>
   Effect.runSync(Config.decode({ vocab: 11, dModel: 8, layers: 2, heads: 2, context: 9, positions, valueHead: true, critic }))
-
-/** The torch reference's forward pass with plain ops (gather, batched matMul, tanh GELU). */
-const plainLogits = (vars: Params.Variables, c: Config.PolicyConfig, ids: Int32Array, B: number, T: number): tf.Tensor => {
-  const p = (n: string) => Params.get(vars, n)
-  const d = c.dModel
-  const H = c.heads
-  const dh = d / H
-  const ln = (x: tf.Tensor, n: string) => {
-    const m = tf.moments(x, -1, true)
-    return tf.add(tf.mul(tf.div(tf.sub(x, m.mean), tf.sqrt(tf.add(m.variance, 1e-5))), p(`${n}.weight`)), p(`${n}.bias`))
-  }
-  const gelu = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))))
-  const rope = (x: tf.Tensor) => {
-    const half = dh / 2
-    const ang = tf.tensor2d(Array.from({ length: T * dh }, (_, i) => Math.floor(i / dh) * Math.pow(10000, (-2 * ((i % dh) % half)) / dh)), [T, dh])
-    const [x1, x2] = tf.split(x, 2, -1)
-    return tf.add(tf.mul(x, tf.cos(ang)), tf.mul(tf.concat([tf.neg(x2), x1], -1), tf.sin(ang)))
-  }
-  let x = tf.gather(p("embed.weight"), tf.tensor2d(ids, [B, T], "int32"))
-  if (c.positions === "learned") x = tf.add(x, tf.slice(p("pos.weight"), [0, 0], [T, d]))
-  const mask = tf.tensor2d(causalMask(T), [T, T])
-  for (let i = 0; i < c.layers; i++) {
-    const b = `blocks.${i}`
-    const qkv = tf.matMul(tf.reshape(ln(x, `${b}.ln1`), [B * T, d]), p(`${b}.attn.qkv.weight`))
-    let [q, k, v] = tf.unstack(tf.transpose(tf.reshape(qkv, [B, T, 3, H, dh]), [2, 0, 3, 1, 4]))
-    if (c.positions === "rotary") (q = rope(q)), (k = rope(k))
-    const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(dh)), mask))
-    const o = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B * T, d])
-    x = tf.add(x, tf.reshape(tf.matMul(o, p(`${b}.attn.out.weight`)), [B, T, d]))
-    const h = tf.reshape(ln(x, `${b}.ln2`), [B * T, d])
-    const up = gelu(tf.add(tf.matMul(h, p(`${b}.mlp.up.weight`)), p(`${b}.mlp.up.bias`)))
-    x = tf.add(x, tf.reshape(tf.add(tf.matMul(up, p(`${b}.mlp.down.weight`)), p(`${b}.mlp.down.bias`)), [B, T, d]))
-  }
-  return tf.matMul(tf.reshape(ln(x, "ln_f"), [B * T, d]), p("head.weight"))
-}
 
 const batch = (B: number, T: number, seed: number): Transformer.Tokens => {
   const s = Random.Stream.fromSeed(seed)
@@ -75,7 +41,7 @@ describe("Transformer", () => {
       const tokens = batch(3, 7, 1)
       tf.tidy(() => {
         const ours = Transformer.logits(vars, Transformer.forward(vars, c, tokens).hidden).dataSync()
-        const theirs = plainLogits(vars, c, tokens.ids, 3, 7).dataSync()
+        const theirs = Batched.logits(vars, Batched.forward(vars, c, tokens)).dataSync()
         for (let i = 0; i < ours.length; i++) expect(ours[i]).toBeCloseTo(theirs[i], 4)
       })
       Params.dispose(vars)
