@@ -2,7 +2,8 @@
  * The reference data the engine is built from (../shared/data/science, see its README):
  * materials, the 30 task definitions, per-variation task objects and the random parts of
  * the house per variation index. Files are read once, checked with Schema, and cached.
- * The folder is `$EPO_SCIENCE_DATA` when set, else `<checkout>/../shared/data/science`.
+ * The folder is `$EPO_SCIENCE_DATA` when set, else the package's own `data/`, a verbatim
+ * copy of ../shared/data/science (so a clean clone needs nothing beside it).
  */
 import { Data, Result, Schema } from "effect"
 import { existsSync, readFileSync } from "node:fs"
@@ -19,7 +20,7 @@ export class ScienceDataError extends Data.TaggedError("ScienceDataError")<{
 }
 
 export const dataDir = (): string =>
-  process.env.EPO_SCIENCE_DATA ?? fileURLToPath(new URL("../../../../shared/data/science/", import.meta.url))
+  process.env.EPO_SCIENCE_DATA ?? fileURLToPath(new URL("../data/", import.meta.url))
 
 const readText = (file: string): string => {
   const path = join(dataDir(), file)
