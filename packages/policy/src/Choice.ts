@@ -279,7 +279,6 @@ export const scoresSync = (
   if (bad) throw bad
   const scores: Array<Float32Array> = []
   const values: Array<number> = []
-  let hasValues = false
   // Rows are scored independently; passes of at most `rowsPerPass` rows bound the
   // activations (a DAgger round over 1,500 games in one pass overran the wasm heap).
   for (let start = 0; start < rows.length; start += rowsPerPass) {
@@ -290,12 +289,9 @@ export const scoresSync = (
     })
     const width = flat.length / part.length
     part.forEach((r, b) => scores.push(flat.slice(b * width, b * width + r.candidates.length)))
-    if (partValues !== undefined) {
-      hasValues = true
-      values.push(...partValues)
-    }
+    if (partValues !== undefined) values.push(...partValues)
   }
-  return { scores, values: hasValues ? Float32Array.from(values) : undefined }
+  return { scores, values: values.length > 0 ? Float32Array.from(values) : undefined }
 }
 
 /** The most rows `scoresSync` packs into one forward pass. */
