@@ -50,6 +50,14 @@ const kl = { estimator: "low_var_kl", coefficient: 0.01 } as const
 const critic = { coefficient: 0.5, clip: 0.5 } as const
 const ppoAdvantage = { estimator: "gae", gamma: 1, lambda: 1 } as const
 
+/** The paper's four methods: advantage estimator and objective, whatever the action mode. */
+const paperMethods = {
+  ppo: { algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
+  "ppo+epo": { algorithm: { advantage: ppoAdvantage }, objective: { preset: "epo", kl, value: critic } },
+  grpo: { algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
+  "grpo+epo": { algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "epo", kl } }
+} as const satisfies Record<string, PipelineSpecInput>
+
 /*
  * Science (ScienceWorld, @epo/science): EPO's settings for it (30 turns, 16 groups of 8,
  * 150 steps, EPO's alpha 0.05) with a fresh policy over the science vocabulary,
@@ -69,19 +77,19 @@ const scienceSetup = {
 const scienceAlpha = 0.05
 
 export const sciencePresets = {
-  "science-ppo": { ...scienceSetup, name: "science-ppo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
+  "science-ppo": { ...scienceSetup, name: "science-ppo", ...paperMethods.ppo },
   "science-ppo+epo": {
     ...scienceSetup,
     name: "science-ppo+epo",
-    algorithm: { advantage: ppoAdvantage },
-    objective: { preset: "epo", kl, value: critic, alpha: scienceAlpha }
+    ...paperMethods["ppo+epo"],
+    objective: { ...paperMethods["ppo+epo"].objective, alpha: scienceAlpha }
   },
-  "science-grpo": { ...scienceSetup, name: "science-grpo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
+  "science-grpo": { ...scienceSetup, name: "science-grpo", ...paperMethods.grpo },
   "science-grpo+epo": {
     ...scienceSetup,
     name: "science-grpo+epo",
-    algorithm: { advantage: { estimator: "grpo" } },
-    objective: { preset: "epo", kl, alpha: scienceAlpha }
+    ...paperMethods["grpo+epo"],
+    objective: { ...paperMethods["grpo+epo"].objective, alpha: scienceAlpha }
   }
 } as const satisfies Record<string, PipelineSpecInput>
 
@@ -99,8 +107,8 @@ export const presets = {
     evaluation: { every: 12, splits: ["eval_in_distribution"], games: 64, temperature: 1, seed: 0 },
     checkpoints: { every: 12, keep: 2 }
   },
-  ppo: { ...paperSetup, name: "ppo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
-  "ppo+epo": { ...paperSetup, name: "ppo+epo", algorithm: { advantage: ppoAdvantage }, objective: { preset: "epo", kl, value: critic } },
+  ppo: { ...paperSetup, name: "ppo", ...paperMethods.ppo },
+  "ppo+epo": { ...paperSetup, name: "ppo+epo", ...paperMethods["ppo+epo"] },
   /** The paper's ablation: PPO with EPO's entropy bonus (lambda 0.001, multi-turn mean) and no smoothing. */
   "ppo+entropy": {
     ...paperSetup,
@@ -108,18 +116,18 @@ export const presets = {
     algorithm: { advantage: ppoAdvantage },
     objective: { preset: "ppo", kl, value: critic, entropyCoefficient: 0.001, entropyAggregation: "multi-turn-mean" }
   },
-  grpo: { ...paperSetup, name: "grpo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
-  "grpo+epo": { ...paperSetup, name: "grpo+epo", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "epo", kl } },
+  grpo: { ...paperSetup, name: "grpo", ...paperMethods.grpo },
+  "grpo+epo": { ...paperSetup, name: "grpo+epo", ...paperMethods["grpo+epo"] },
   "grpo+epo-released": {
     ...paperSetup,
     name: "grpo+epo-released",
     algorithm: { advantage: { estimator: "grpo" } },
     objective: { preset: "epo-released", kl, maxTurns: 50 }
   },
-  "ppo-generate": { ...paperGenerate, name: "ppo-generate", algorithm: { advantage: ppoAdvantage }, objective: { preset: "ppo", kl, value: critic } },
-  "ppo+epo-generate": { ...paperGenerate, name: "ppo+epo-generate", algorithm: { advantage: ppoAdvantage }, objective: { preset: "epo", kl, value: critic } },
-  "grpo-generate": { ...paperGenerate, name: "grpo-generate", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "grpo", kl } },
-  "grpo+epo-generate": { ...paperGenerate, name: "grpo+epo-generate", algorithm: { advantage: { estimator: "grpo" } }, objective: { preset: "epo", kl } },
+  "ppo-generate": { ...paperGenerate, name: "ppo-generate", ...paperMethods.ppo },
+  "ppo+epo-generate": { ...paperGenerate, name: "ppo+epo-generate", ...paperMethods["ppo+epo"] },
+  "grpo-generate": { ...paperGenerate, name: "grpo-generate", ...paperMethods.grpo },
+  "grpo+epo-generate": { ...paperGenerate, name: "grpo+epo-generate", ...paperMethods["grpo+epo"] },
   ...sciencePresets
 } as const satisfies Record<string, PipelineSpecInput>
 
