@@ -11,6 +11,7 @@
  * statistics are the custom-gradient ops of ./ops. Rotary positions rotate q and k of each
  * head by position-dependent angles (RoPE, base 10000) before attention.
  */
+import { Gradients } from "@epo/objective"
 import * as tf from "@tensorflow/tfjs"
 import { type PolicyConfig } from "./Config.js"
 import { attention } from "./ops/Attention.js"
@@ -121,13 +122,10 @@ export const forward = (vars: Variables, c: PolicyConfig, tokens: Tokens): Hidde
 /** Output logits of hidden states [N, d] -> [N, vocab]. */
 export const logits = (vars: Variables, hidden: tf.Tensor2D): tf.Tensor2D => linear(hidden, v2(vars, "head.weight"))
 
-/** The identity whose gradient is zero (tfjs has no stop_gradient op). */
-const stopGradient = tf.customGrad((x) => ({ value: tf.clone(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as (x: tf.Tensor2D) => tf.Tensor2D
-
 /**
  * Value head of hidden states [N, d] -> [N]; requires `valueHead`. With `critic: "head"`
  * the head reads the hidden states through a stop-gradient, so its loss trains it alone.
  */
 export const values = (vars: Variables, c: PolicyConfig, hidden: tf.Tensor2D): tf.Tensor1D =>
-  tf.reshape(linear(c.critic === "head" ? stopGradient(hidden) : hidden, v2(vars, "value.weight"), v1(vars, "value.bias")), [hidden.shape[0]])
+  tf.reshape(linear(c.critic === "head" ? Gradients.stopGradient(hidden) : hidden, v2(vars, "value.weight"), v1(vars, "value.bias")), [hidden.shape[0]])
 
