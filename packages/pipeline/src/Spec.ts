@@ -6,8 +6,7 @@
  * bad field with its dotted path (Schema errors "all", unknown keys rejected), then the
  * cross-field checks, and fails before any work starts.
  */
-import { Config as Objective } from "@epo/objective"
-import { AdvantageConfig, advantageEstimatorNames } from "./Advantages.js"
+import { AdvantageConfig, advantageEstimatorNames, Config as Objective } from "@epo/objective"
 import { Effect, Schema, SchemaIssue } from "effect"
 import { SpecError, type SpecIssue } from "./SpecError.js"
 import * as Environments from "./Environments.js"

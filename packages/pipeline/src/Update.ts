@@ -16,11 +16,10 @@
  * seen within one mini-batch rather than at the end of the step.
  */
 import { Random } from "@epo/core"
-import { Term, type TokenBatch } from "@epo/objective"
+import { batchFromTrajectories, estimateAdvantages, Term, type TokenBatch } from "@epo/objective"
 import { AdamW, type Evaluation, type Normalisation, type PolicyShape } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Data, Effect } from "effect"
-import { batchFromTrajectories, estimateAdvantages } from "./Advantages.js"
 import type { OptimiserShape } from "./Optimiser.js"
 import type { Rows } from "./Rows.js"
 import type { PipelineSpec } from "./Spec.js"
