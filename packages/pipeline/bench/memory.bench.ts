@@ -18,8 +18,8 @@ import { Tensors } from "@epo/core"
 import { Ops } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import * as Resolve from "../src/Resolve.js"
-import * as Train from "../src/Train.js"
+import * as Resolve from "../src/spec/Resolve.js"
+import * as Train from "../src/train/Train.js"
 
 const argv = process.argv.slice(2)
 const option = (name: string): string | undefined => {

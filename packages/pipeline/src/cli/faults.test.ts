@@ -8,9 +8,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { loadCheckpoint } from "../Model.js"
-import * as Runs from "../Runs.js"
-import * as RunStore from "../RunStore.js"
+import { loadCheckpoint } from "../train/Model.js"
+import * as Runs from "../runs/Runs.js"
+import * as RunStore from "../runs/RunStore.js"
 import { grpoEpo } from "../testing/TinySpecs.js"
 
 const bin = path.join(import.meta.dirname, "..", "..", "bin", "epo.mjs")

@@ -4,13 +4,13 @@ import * as path from "node:path"
 import { it } from "@effect/vitest"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
-import type { MetricsRecord } from "../Records.js"
-import * as Runs from "../Runs.js"
-import * as Spec from "../Spec.js"
+import type { MetricsRecord } from "../runs/Records.js"
+import * as Runs from "../runs/Runs.js"
+import * as Spec from "../spec/Spec.js"
 import * as Postgres from "../testing/Postgres.js"
 import * as Runners from "../testing/Runners.js"
 import { grpoEpo } from "../testing/TinySpecs.js"
-import * as Train from "../Train.js"
+import * as Train from "../train/Train.js"
 
 const deterministicPart = (r: MetricsRecord) => JSON.stringify({ step: r.step, values: r.values, turns: r.turns })
 

@@ -8,9 +8,9 @@ import type { TensorBackend } from "@epo/core"
 import type { Environment } from "@epo/env"
 import { Policy, type Safetensors } from "@epo/policy"
 import { Cause, Effect, Layer, ManagedRuntime } from "effect"
-import * as Environments from "../Environments.js"
-import { Codec, layer as modelLayer, restoreWeights } from "../Model.js"
-import type { PipelineSpec } from "../Spec.js"
+import * as Environments from "../spec/Environments.js"
+import { Codec, layer as modelLayer, restoreWeights } from "../train/Model.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 import * as Shards from "./Shards.js"
 
 /** A failure's one-line description (the team's errors have a one-line `toString`). */

@@ -1,7 +1,7 @@
 /** The Rollouts provider a spec asks for (`rollout.workers`). */
 import type { Environment } from "@epo/env"
 import { Effect, Layer } from "effect"
-import type { PipelineSpec } from "../Spec.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 import { inProcess, type RolloutError, type Rollouts } from "./Rollouts.js"
 import * as Threads from "./Threads.js"
 

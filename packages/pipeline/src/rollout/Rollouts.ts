@@ -10,8 +10,8 @@ import { Environment, type EnvironmentError, type Runner } from "@epo/env"
 import type { Prompt } from "@epo/household"
 import type { PolicyShape } from "@epo/policy"
 import { Context, Data, Effect, Layer } from "effect"
-import type { AgentError, TextCodec } from "../Agent.js"
-import type { PipelineSpec } from "../Spec.js"
+import type { AgentError, TextCodec } from "./Agent.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 import * as Shards from "./Shards.js"
 
 export class RolloutError extends Data.TaggedError("RolloutError")<{ readonly reason: string }> {

@@ -12,9 +12,9 @@ import { type GameRef, Runner } from "@epo/env"
 import type { Prompt } from "@epo/household"
 import type { PolicyShape } from "@epo/policy"
 import { Effect } from "effect"
-import { agent, type AgentDecision, type TextCodec } from "../Agent.js"
-import { gamesOf, stepKey } from "../RunKeys.js"
-import type { PipelineSpec } from "../Spec.js"
+import { agent, type AgentDecision, type TextCodec } from "./Agent.js"
+import { gamesOf, stepKey } from "../spec/RunKeys.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 
 export interface Shard {
   readonly index: number

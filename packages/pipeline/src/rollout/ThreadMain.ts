@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads"
 import { Effect } from "effect"
-import * as Spec from "../Spec.js"
+import * as Spec from "../spec/Spec.js"
 import * as Player from "./Player.js"
 import type { FromThread, ThreadData, ToThread } from "./Threads.js"
 

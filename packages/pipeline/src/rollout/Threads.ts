@@ -8,7 +8,7 @@
 import { Safetensors } from "@epo/policy"
 import { Worker } from "node:worker_threads"
 import { Effect, Layer } from "effect"
-import * as Spec from "../Spec.js"
+import * as Spec from "../spec/Spec.js"
 import { RolloutError, Rollouts } from "./Rollouts.js"
 import * as Shards from "./Shards.js"
 

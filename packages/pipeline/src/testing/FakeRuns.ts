@@ -3,9 +3,9 @@
  * records with per-turn entropies, and evaluation records, without training anything.
  */
 import { Effect, Option } from "effect"
-import type { EvaluationRecord, Manifest, MetricsRecord } from "../Records.js"
-import type { RunData } from "../Runs.js"
-import * as RunStore from "../RunStore.js"
+import type { EvaluationRecord, Manifest, MetricsRecord } from "../runs/Records.js"
+import type { RunData } from "../runs/Runs.js"
+import * as RunStore from "../runs/RunStore.js"
 
 export const manifest = (name: string, seed: number, totalSteps: number): Manifest => ({
   format: "epo-run/1",

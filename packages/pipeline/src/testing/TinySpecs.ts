@@ -2,7 +2,7 @@
  * Tiny pipeline specs for tests: the corridor environment of @epo/env, a one-layer
  * transformer of width 16, a few steps on the cpu backend (bitwise reproducible).
  */
-import type { PipelineSpecInput } from "../Spec.js"
+import type { PipelineSpecInput } from "../spec/Spec.js"
 
 const base = {
   name: "tiny",

@@ -10,11 +10,11 @@ import { type ConfigError, TensorBackend } from "@epo/core"
 import { Checkpoint, type CheckpointError, Params, Policy, PolicyConfig, PolicyService, type Safetensors, Tokenizer, type Vocabulary } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Layer } from "effect"
-import * as Environments from "./Environments.js"
-import type { RunStoreError } from "./Files.js"
-import { type IntegrityError, verifyIfRecorded } from "./Integrity.js"
-import { keyOf } from "./RunKeys.js"
-import type { PipelineSpec } from "./Spec.js"
+import * as Environments from "../spec/Environments.js"
+import type { RunStoreError } from "../runs/Files.js"
+import { type IntegrityError, verifyIfRecorded } from "../runs/Integrity.js"
+import { keyOf } from "../spec/RunKeys.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 
 /** The tokenizer of the run's policy. */
 export class Codec extends Context.Service<Codec, Tokenizer.Tokenizer>()("@epo/pipeline/Codec") {}

@@ -5,8 +5,8 @@
  * EPO corridor over the entropy curve, and the success summaries the comparison tables
  * print (start, final, gain over the start and the paired difference to a base method).
  */
-import type { EvaluationRecord } from "./Records.js"
-import type * as Runs from "./Runs.js"
+import type { EvaluationRecord } from "../runs/Records.js"
+import type * as Runs from "../runs/Runs.js"
 import * as Stats from "./Stats.js"
 
 export interface Method {

@@ -5,7 +5,7 @@ import { Prompt } from "@epo/household"
 import { Policy, PolicyService, Tokenizer } from "@epo/policy"
 import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
-import { agent } from "./Agent.js"
+import { agent } from "../rollout/Agent.js"
 import * as Rows from "./Rows.js"
 import * as Update from "./Update.js"
 

@@ -11,7 +11,7 @@ import { Effect, Schema, SchemaIssue } from "effect"
 import { SpecError, type SpecIssue } from "./SpecError.js"
 import * as Environments from "./Environments.js"
 import * as PolicySection from "./PolicySection.js"
-import { WorkersSpec, workerKinds } from "./rollout/Workers.js"
+import { WorkersSpec, workerKinds } from "../rollout/Workers.js"
 
 const withDefault = <S extends Schema.Top>(schema: S, fallback: S["Encoded"]) =>
   schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(fallback)))

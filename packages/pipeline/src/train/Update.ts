@@ -22,7 +22,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Data, Effect } from "effect"
 import type { OptimiserShape } from "./Optimiser.js"
 import type { Rows } from "./Rows.js"
-import type { PipelineSpec } from "./Spec.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 
 export class UpdateError extends Data.TaggedError("UpdateError")<{ readonly reason: string }> {
   override toString(): string {

@@ -8,7 +8,7 @@
 import * as Groups from "./Groups.js"
 import * as Heatmap from "./Heatmap.js"
 import { linePlot, palette, type Series } from "./Plot.js"
-import * as Runs from "./Runs.js"
+import * as Runs from "../runs/Runs.js"
 import * as Stats from "./Stats.js"
 
 export interface Size {

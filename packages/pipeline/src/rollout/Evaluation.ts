@@ -10,8 +10,8 @@ import type { Prompt } from "@epo/household"
 import type { PolicyShape } from "@epo/policy"
 import { Effect } from "effect"
 import { type AgentDecision, agent, type TextCodec } from "./Agent.js"
-import type { EvaluationRecord } from "./Records.js"
-import type { PipelineSpec } from "./Spec.js"
+import type { EvaluationRecord } from "../runs/Records.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 
 export interface EvaluationInput {
   readonly spec: PipelineSpec

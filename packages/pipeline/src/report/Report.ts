@@ -11,7 +11,7 @@
 import * as Compare from "./Compare.js"
 import * as Figures from "./Figures.js"
 import { escapeHtml, formatNumber } from "./Plot.js"
-import * as Runs from "./Runs.js"
+import * as Runs from "../runs/Runs.js"
 import * as Stats from "./Stats.js"
 
 const phaseRow = (name: string, p: { phase: number; steps: number; entropyMean: number | null; entropyVariance: number | null; turnVariance: number | null }) =>

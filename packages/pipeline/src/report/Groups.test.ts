@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import * as Groups from "./Groups.js"
-import { evaluation, record, run } from "./testing/FakeRuns.js"
+import { evaluation, record, run } from "../testing/FakeRuns.js"
 
 /** Successes of 4 games by seed at step 0 and step 5 on "eval". */
 const runsOf = (name: string, objective: Record<string, unknown>, start: Record<number, number>, final: Record<number, number>) =>

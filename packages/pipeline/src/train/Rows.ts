@@ -6,7 +6,7 @@
  * (verl-agent's invalid-action penalty).
  */
 import type { Runner } from "@epo/env"
-import { type Action, actionLength, type AgentDecision } from "./Agent.js"
+import { type Action, actionLength, type AgentDecision } from "../rollout/Agent.js"
 
 export interface Rows {
   readonly size: number

@@ -5,11 +5,11 @@ import { it } from "@effect/vitest"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
 import * as Compare from "./Compare.js"
-import type { MetricsRecord } from "./Records.js"
+import type { MetricsRecord } from "../runs/Records.js"
 import * as Report from "./Report.js"
-import * as Runs from "./Runs.js"
-import * as RunStore from "./RunStore.js"
-import * as FakeRuns from "./testing/FakeRuns.js"
+import * as Runs from "../runs/Runs.js"
+import * as RunStore from "../runs/RunStore.js"
+import * as FakeRuns from "../testing/FakeRuns.js"
 
 const record = (step: number, entropy: number, byTurn: ReadonlyArray<number>): MetricsRecord =>
   FakeRuns.record(step, { "reward/mean": step, "entropy/mean": entropy, "entropy/variance": 2 * entropy, "objective/smoothing": 0.1 }, byTurn)

@@ -6,6 +6,8 @@ import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as tf from "@tensorflow/tfjs"
+// Imported, not read by a path relative to this file, so that a bundle carries it.
+import pipelinePackage from "../../package.json" with { type: "json" }
 
 const require = createRequire(import.meta.url)
 
@@ -22,7 +24,7 @@ export const versions = (): Record<string, string> => ({
   effect: packageVersion("effect"),
   tfjs: tf.version.tfjs,
   "tfjs-backend-wasm": packageVersion("@tensorflow/tfjs-backend-wasm"),
-  epo: (JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version
+  epo: pipelinePackage.version
 })
 
 const git = (args: ReadonlyArray<string>): string | undefined => {

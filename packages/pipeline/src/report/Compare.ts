@@ -7,7 +7,7 @@
  */
 import * as Groups from "./Groups.js"
 import { formatNumber } from "./Plot.js"
-import * as Runs from "./Runs.js"
+import * as Runs from "../runs/Runs.js"
 import type * as Stats from "./Stats.js"
 
 export interface Table {

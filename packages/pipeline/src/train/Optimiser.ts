@@ -8,7 +8,7 @@ import { StepSchedule } from "@epo/objective"
 import { AdamW } from "@epo/policy"
 import type * as tf from "@tensorflow/tfjs"
 import { Context, Layer } from "effect"
-import type { PipelineSpec } from "./Spec.js"
+import type { PipelineSpec } from "../spec/Spec.js"
 
 export interface OptimiserShape {
   readonly name: string
