@@ -1,9 +1,9 @@
 /**
- * What the science package contributes to a registry of environments (the pipeline's
- * Environments.ts): its Environment layer, splits, prompt formats and the vocabulary of a
- * policy trained from scratch on it. The pipeline adds it as one entry.
+ * What the science package contributes to the environments a pipeline spec can name
+ * (@epo/env Registration, listed by @epo/environments): its Environment layer, splits,
+ * prompt formats and the vocabulary of a policy trained from scratch on it.
  */
-import type { Environment } from "@epo/env"
+import type { Environment, Registration } from "@epo/env"
 import type { Layer } from "effect"
 import vocabulary from "./data/science-vocab.json" with { type: "json" }
 import * as Prompt from "./prompt/index.js"
@@ -12,7 +12,8 @@ import { splitNames } from "./Splits.js"
 
 export const registration = {
   name: "science",
-  /** The environment; its expert is the gold agent (Gold.ts), whatever expert name is asked. */
+  /** One expert: the gold agent (Gold.ts), whatever expert name is asked. */
+  experts: [],
   layer: (): Layer.Layer<Environment> => ScienceEnvironment.layer,
   splits: splitNames,
   evaluationSplits: ["eval_in_distribution", "eval_out_of_distribution"],
@@ -20,6 +21,5 @@ export const registration = {
   promptFormats: Prompt.formatNames,
   promptFormat: Prompt.make,
   /** The word vocabulary (an "epo-word-vocabulary" file) for fresh policies: built by scripts/build-vocab.ts. */
-  vocabulary: vocabulary as unknown,
-  vocabularySource: "packages/science/src/data/science-vocab.json"
-} as const
+  vocabulary: { data: vocabulary as unknown, source: "packages/science/src/data/science-vocab.json" }
+} as const satisfies Registration<never, Prompt.PromptFormat>

@@ -1,6 +1,7 @@
 import { it } from "@effect/vitest"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
+import * as Environments from "./Environments.js"
 import * as Overrides from "./Overrides.js"
 import * as Presets from "./Presets.js"
 import * as Resolve from "./Resolve.js"
@@ -47,6 +48,15 @@ describe("Spec", () => {
       expect(paths.sort()).toEqual(
         ["algorithm.advantage.estimator", "backend", "evaluation.splits[1]", "optimizer.learningRate", "rollout.groups", "rollout.typo", "seed"].sort()
       )
+    })
+  )
+
+  it.effect("an unknown environment is reported at environment.name with the registered names", () =>
+    Effect.gen(function* () {
+      const error = yield* Spec.decode({ environment: { name: "mars" } }).pipe(Effect.flip)
+      expect(error.issues.map((i) => i.path)).toEqual(["environment.name"])
+      expect(Environments.names).toEqual(["household", "corridor", "science"])
+      for (const name of Environments.names) expect(error.issues[0].message).toContain(`"${name}"`)
     })
   )
 

@@ -27,7 +27,7 @@ export type BackendName = (typeof backendNames)[number]
 
 /** The environment, its training split, and how prompts are rendered from episode memory. */
 export const EnvironmentSpec = Schema.Struct({
-  /** A name of the environment registry (Environments.ts): "household", "corridor" or "science". */
+  /** A name of the environment registry (Environments.ts, the list of @epo/environments): "household", "corridor" or "science". */
   name: withDefault(Schema.Literals(Environments.names), "household"),
   /** The split training games are drawn from. */
   split: withDefault(Schema.NonEmptyString, "train"),

@@ -1,13 +1,13 @@
 /**
  * The policy a run trains and its tokenizer, as Layers: a fresh transformer shaped by
- * `policy.model` over the environment's vocabulary (household's, or science's; a value
- * head when the algorithm trains a critic), or the weights of `policy.checkpoint` with that
- * checkpoint's configuration and vocabulary. Initialisation draws from the run seed. A
- * checkpoint of a run is checked against the hashes its run recorded before it is loaded
- * (Integrity.ts).
+ * `policy.model` over the environment's vocabulary (the one its registration brings, else
+ * household's; a value head when the algorithm trains a critic), or the weights of
+ * `policy.checkpoint` with that checkpoint's configuration and vocabulary. Initialisation
+ * draws from the run seed. A checkpoint of a run is checked against the hashes its run
+ * recorded before it is loaded (runs/Integrity.ts).
  */
 import { type ConfigError, TensorBackend } from "@epo/core"
-import { Checkpoint, type CheckpointError, Params, Policy, PolicyConfig, PolicyService, type Safetensors, Tokenizer, type Vocabulary } from "@epo/policy"
+import { Checkpoint, type CheckpointError, HouseholdVocabulary, Params, Policy, PolicyConfig, PolicyService, type Safetensors, Tokenizer, Vocabulary } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Layer } from "effect"
 import * as Environments from "../spec/Environments.js"
@@ -18,6 +18,12 @@ import type { PipelineSpec } from "../spec/Spec.js"
 
 /** The tokenizer of the run's policy. */
 export class Codec extends Context.Service<Codec, Tokenizer.Tokenizer>()("@epo/pipeline/Codec") {}
+
+/** The tokenizer of a fresh policy: its environment's vocabulary, or the household one when the environment brings none. */
+const freshTokenizer = (spec: PipelineSpec): Effect.Effect<Tokenizer.Tokenizer, Vocabulary.VocabularyError> => {
+  const vocabulary = Environments.info(spec.environment.name).vocabulary
+  return vocabulary === undefined ? HouseholdVocabulary.tokenizer : Effect.map(Vocabulary.decode(vocabulary.data, vocabulary.source), Tokenizer.make)
+}
 
 export const needsCritic = (spec: PipelineSpec): boolean => spec.objective.value !== undefined
 
@@ -56,7 +62,7 @@ export const effectiveConfig = (spec: PipelineSpec) =>
   Effect.gen(function* () {
     const from = spec.policy.checkpoint
     if (from === undefined) {
-      const tokenizer = yield* Environments.info(spec.environment.name).tokenizer
+      const tokenizer = yield* freshTokenizer(spec)
       return { source: "policy.model" as const, config: freshConfig(spec, tokenizer.size) }
     }
     const stored = yield* loadCheckpoint(from)
@@ -69,7 +75,7 @@ export const layer = (
 ): Layer.Layer<Policy | Codec, ConfigError | CheckpointError | Vocabulary.VocabularyError | IntegrityError | RunStoreError, TensorBackend> => {
   const from = spec.policy.checkpoint
   if (from === undefined) {
-    const codec = Layer.effect(Codec, Environments.info(spec.environment.name).tokenizer)
+    const codec = Layer.effect(Codec, freshTokenizer(spec))
     const policy = Layer.effect(
       Policy,
       Effect.gen(function* () {

@@ -53,7 +53,7 @@ describe("science in the pipeline", () => {
       const spec = yield* Spec.decode(Presets.presets["science-grpo"])
       const { config, source } = yield* effectiveConfig(spec)
       expect(source).toBe("policy.model")
-      expect(config.vocab).toBe((registration.vocabulary as { tokens: ReadonlyArray<string> }).tokens.length)
+      expect(config.vocab).toBe((registration.vocabulary.data as { tokens: ReadonlyArray<string> }).tokens.length)
     })
   )
 
