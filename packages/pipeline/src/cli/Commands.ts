@@ -59,7 +59,7 @@ const stopSignals = ["SIGINT", "SIGTERM"] as const
 /**
  * Ctrl-C (SIGINT) or SIGTERM: the first stops the run after the current update step, with
  * a checkpoint; a second one exits at once, the run marked interrupted. Files already
- * written stay valid (every write is atomic, Files.ts) and the lock is released on exit.
+ * written stay valid (every write is atomic, runs/Files.ts) and the lock is released on exit.
  * The training loop yields to the event loop every generation turn and mini-batch, so the
  * handler runs within one of them. (npm 11's npx passes one terminal Ctrl-C on as one signal.)
  */

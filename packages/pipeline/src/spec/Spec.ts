@@ -11,7 +11,7 @@ import { Effect, Schema, SchemaIssue } from "effect"
 import { SpecError, type SpecIssue } from "./SpecError.js"
 import * as Environments from "./Environments.js"
 import * as PolicySection from "./PolicySection.js"
-import { WorkersSpec, workerKinds } from "../rollout/Workers.js"
+import { WorkersSpec, workerKinds } from "./Workers.js"
 
 const withDefault = <S extends Schema.Top>(schema: S, fallback: S["Encoded"]) =>
   schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(fallback)))
@@ -53,7 +53,7 @@ export const RolloutSpec = Schema.Struct({
   maxNewTokens: int(1, 48),
   /** Batches a step's groups are cut into, each played with its own key (rollout/Shards.ts); the unit of work of `workers`. */
   shards: int(1, 1),
-  /** Where the shards are played: `in-process`, or `{ "kind": "threads", "count": 2 }` (rollout/Workers.ts). */
+  /** Where the shards are played: `in-process`, or `{ "kind": "threads", "count": 2 }` (Workers.ts). */
   workers: withDefault(WorkersSpec, { kind: "in-process" })
 })
 

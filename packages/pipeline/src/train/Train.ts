@@ -9,12 +9,12 @@
  * checkpoints step 0. Then each update step (Step.ts) appends its metrics; evaluation
  * runs every `evaluation.every` steps and checkpoints are saved every
  * `checkpoints.every` steps, after the last one, and when the run is stopped.
- * Everything random is a function of (seed, step) (RunKeys.ts), and all state is in the
- * checkpoint, so a resumed run continues exactly as an uninterrupted one would.
+ * Everything random is a function of (seed, step) (spec/RunKeys.ts), and all state is in
+ * the checkpoint, so a resumed run continues exactly as an uninterrupted one would.
  *
- * `run` makes this process the run's one writer (RunLock.ts), removes what interrupted
- * writes left behind and, to resume, picks the newest checkpoint that verifies
- * (Recovery.ts); a resumed run refuses an edited spec.json unless `allowSpecChange`.
+ * `run` makes this process the run's one writer (runs/RunLock.ts), removes what
+ * interrupted writes left behind and, to resume, picks the newest checkpoint that verifies
+ * (runs/Recovery.ts); a resumed run refuses an edited spec.json unless `allowSpecChange`.
  * Non-finite losses or gradients stop the run (Update.ts); whenever the run fails after
  * it started, the manifest says `failed` with the error.
  */
@@ -124,7 +124,7 @@ const readTrainerState = (dir: string) =>
     catch: (e) => new TrainError({ reason: `checkpoint ${dir}: unreadable ${Trainer.fileName}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` })
   })
 
-/** The newest checkpoint a run can continue from (Recovery.ts), saying which newer ones were skipped and why. */
+/** The newest checkpoint a run can continue from (runs/Recovery.ts), saying which newer ones were skipped and why. */
 const resumePoint = (store: RunStoreShape, emit: (event: TrainEvent) => void) =>
   Effect.gen(function* () {
     const point = yield* Recovery.newestValid(store, (c) =>

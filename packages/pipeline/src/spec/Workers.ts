@@ -1,9 +1,9 @@
 /**
  * Where a step's rollout shards run (the spec's `rollout.workers`): in the trainer's
  * process (the default), on a pool of worker threads of this host, or on the runner
- * processes of an Effect cluster (Cluster.ts). The provider never
+ * processes of an Effect cluster (rollout/Cluster.ts). The provider never
  * changes a run's results: those depend on the shards (`rollout.shards`), not on where
- * they are played (Shards.ts).
+ * they are played (rollout/Shards.ts).
  */
 import { Schema } from "effect"
 
