@@ -16,7 +16,7 @@
  *
  *   npx tsx examples/experiment.ts [--out runs/experiment] [--seeds 1,2,3,4,5]
  *     [--methods ppo,ppo+epo,grpo,grpo+epo,ppo+entropy] [--sweep 0.01,0.1] [--sweep-seeds 1,2,3]
- *     [--steps 100] [--lr 0.0001] [--groups 4] [--group-size 4] [--turns 20] [--eval-games 128]
+ *     [--steps 60] [--lr 0.0001] [--groups 4] [--group-size 4] [--turns 20] [--eval-games 128]
  *     [--eval-every 20] [--budget SECONDS] [--parallel 2] [--set key=value ...] [--dry-run]
  *
  * Runs end after `--steps` updates, not after a wall time, so that a loaded machine
@@ -49,7 +49,7 @@ const extra = process.argv.flatMap((a, i) => (a === "--set" && i + 1 < process.a
 
 /** The scale shared by every run (on top of each preset); `--set` adds to it. */
 const scale = [
-  `totalSteps=${argument("steps", "100")}`,
+  `totalSteps=${argument("steps", "60")}`,
   // Tuned at this scale (docs/results.md): each trajectory weighted equally (token-mean
   // lets the long failed episodes dominate); higher rates drift without learning.
   `optimizer.learningRate=${argument("lr", "0.0001")}`,
