@@ -8,16 +8,20 @@
  * same training games and rollout keys whatever the method. It only drives the `epo`
  * command:
  *
- *   1. train every (method, seed) with the shared scale below, skipping runs already
- *      there (completed, or stopped by the budget); a run a crash left "running" is
- *      resumed from its last checkpoint;
+ *   1. train every (method, seed) for the same number of update steps with the shared
+ *      scale below, skipping runs already there (completed, or stopped by an optional
+ *      budget); a run a crash left "running" is resumed from its last checkpoint;
  *   2. print `epo compare` over all runs and write `epo report` to <out>/report.html;
  *      `examples/experiment-summary.ts <out>` prints the tables with confidence intervals.
  *
  *   npx tsx examples/experiment.ts [--out runs/experiment] [--seeds 1,2,3,4,5]
  *     [--methods ppo,ppo+epo,grpo,grpo+epo,ppo+entropy] [--sweep 0.01,0.1] [--sweep-seeds 1,2,3]
- *     [--steps 200] [--lr 0.0003] [--groups 4] [--group-size 4] [--turns 30] [--eval-games 128]
- *     [--eval-every 20] [--budget 360] [--parallel 2] [--set key=value ...] [--dry-run]
+ *     [--steps 60] [--lr 0.0001] [--groups 4] [--group-size 4] [--turns 20] [--eval-games 128]
+ *     [--eval-every 20] [--budget SECONDS] [--parallel 2] [--set key=value ...] [--dry-run]
+ *
+ * Runs end after `--steps` updates, not after a wall time, so that a loaded machine
+ * changes how long a run takes but never what it computes. `--budget` is an optional
+ * cap (the first step past it is evaluated and the run stops there).
  *
  * `--parallel N` trains N runs at once (one core each: give it the cores you have).
  * EPO_BIN names the epo entry point to run with node (default: the workspace's
@@ -38,21 +42,20 @@ const seeds = list("seeds", "1,2,3,4,5").map(Number)
 const methods = list("methods", "ppo,ppo+epo,grpo,grpo+epo,ppo+entropy")
 const sweep = list("sweep", "0.01,0.1")
 const sweepSeeds = list("sweep-seeds", "1,2,3").map(Number)
-const budget = argument("budget", "360")
+const budget = argument("budget", "")
 const parallel = Math.max(1, Number(argument("parallel", "2")))
 const epoBin = process.env.EPO_BIN ?? "packages/pipeline/bin/epo.mjs"
 const extra = process.argv.flatMap((a, i) => (a === "--set" && i + 1 < process.argv.length ? [process.argv[i + 1]] : []))
 
 /** The scale shared by every run (on top of each preset); `--set` adds to it. */
 const scale = [
-  // The budget ends each run; totalSteps only sets the cosine schedule's length.
-  `totalSteps=${argument("steps", "200")}`,
-  // Tuned at this scale (docs/results.md): a 3x higher rate than the presets' and each
-  // trajectory weighted equally (token-mean lets the long failed episodes dominate).
-  `optimizer.learningRate=${argument("lr", "0.0003")}`,
+  `totalSteps=${argument("steps", "60")}`,
+  // Tuned at this scale (docs/results.md): each trajectory weighted equally (token-mean
+  // lets the long failed episodes dominate); higher rates drift without learning.
+  `optimizer.learningRate=${argument("lr", "0.0001")}`,
   "optimizer.warmupRatio=0",
   "objective.lossAggregation=multi-turn-mean",
-  `environment.maxTurns=${argument("turns", "30")}`,
+  `environment.maxTurns=${argument("turns", "20")}`,
   `rollout.groups=${argument("groups", "4")}`,
   `rollout.groupSize=${argument("group-size", "4")}`,
   `evaluation.every=${argument("eval-every", "20")}`,
@@ -112,6 +115,7 @@ const epoAll = async (commands: ReadonlyArray<{ readonly args: ReadonlyArray<str
   await Promise.all(Array.from({ length: Math.min(parallel, commands.length) }, worker))
 }
 
+const budgetArgs = budget === "" ? [] : ["--time-budget", budget]
 const sets = (assignments: ReadonlyArray<string>) => assignments.flatMap((a) => ["--set", a])
 const isRun = (dir: string) => fs.existsSync(path.join(dir, "spec.json"))
 const status = (dir: string): string => (JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { status: string }).status
@@ -119,8 +123,8 @@ const status = (dir: string): string => (JSON.parse(fs.readFileSync(path.join(di
 const commands = jobs.flatMap((job) => {
   const log = path.join(out, "logs", `${path.basename(job.dir)}.log`)
   if (!isRun(job.dir))
-    return [{ args: ["train", "--preset", job.preset, ...sets([...scale, ...job.sets, `seed=${job.seed}`]), "--out", job.dir, "--time-budget", budget], log }]
-  if (!dryRun && status(job.dir) === "running") return [{ args: ["train", "--resume", job.dir, "--time-budget", budget], log }]
+    return [{ args: ["train", "--preset", job.preset, ...sets([...scale, ...job.sets, `seed=${job.seed}`]), "--out", job.dir, ...budgetArgs], log }]
+  if (!dryRun && status(job.dir) === "running") return [{ args: ["train", "--resume", job.dir, ...budgetArgs], log }]
   return []
 })
 await epoAll(commands)

@@ -5,11 +5,13 @@
  * several turns; values of magnitude 0.1..100 of both signs. Plus what the definitions
  * imply and users rely on: padding columns never matter, row order does not matter to
  * the multi-turn mean, and the gradient w.r.t. the values is the definition's weights.
+ * And gradient accumulation: micro-batches that keep trajectories whole, each carrying the
+ * whole batch's totals, add up to the whole batch in every mode.
  */
 import * as tf from "@tensorflow/tfjs"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
-import { Aggregation } from "@epo/objective"
+import { Aggregation, Batch } from "@epo/objective"
 import { aggregate, type AggregationName, aggregationNames, dot, type Layout, type Matrix, weights } from "./Reference.js"
 import { layout, magnitude, magnitudes, params, tally, useCpu } from "./Support.js"
 
@@ -18,13 +20,14 @@ const HORIZON = 7
 const library = (name: AggregationName): Aggregation.Aggregation =>
   name === "seq-mean-token-sum-norm" ? Aggregation.seqMeanTokenSumNormWith(HORIZON) : Aggregation.aggregations[name]
 
-const apply = (aggregation: Aggregation.Aggregation, values: Matrix, l: Layout): number =>
+const apply = (aggregation: Aggregation.Aggregation, values: Matrix, l: Layout, totals?: Batch.BatchTotals): number =>
   tf.tidy(
     () =>
       aggregation(tf.tensor2d(values.map((r) => [...r])), {
         mask: tf.tensor2d(l.mask.map((r) => [...r])),
         trajectory: Int32Array.from(l.trajectory),
-        turn: new Int32Array(l.trajectory.length)
+        turn: new Int32Array(l.trajectory.length),
+        totals
       }).dataSync()[0]
   )
 
@@ -140,5 +143,29 @@ describe("aggregations against their definitions", () => {
       }),
       params(40)
     )
+  })
+
+  it("micro-batches of whole trajectories with the batch's totals add up to the batch, in every mode", () => {
+    const seen = tally()
+    fc.assert(
+      fc.property(batch, fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 4 }), ({ layout: l, values }, part) => {
+        seen.run()
+        const totals = Batch.totalsOf(l.mask.map(rowCount), l.trajectory)
+        const micro = [0, 1, 2]
+          .map((m) => l.trajectory.flatMap((j, s) => (part[j] === m ? [s] : [])))
+          .filter((rows) => rows.length > 0)
+        seen.hit("split in two or more", micro.length > 1)
+        for (const name of aggregationNames) {
+          const whole = apply(library(name), values, l)
+          const summed = micro.reduce(
+            (sum, rows) => sum + apply(library(name), rows.map((s) => values[s]), { mask: rows.map((s) => l.mask[s]), trajectory: rows.map((s) => l.trajectory[s]) }, totals),
+            0
+          )
+          if (!(Math.abs(summed - whole) <= 2 * tolerance(name, values, l))) throw new Error(`${name}: micro-batches sum to ${summed}, the batch gives ${whole}`)
+        }
+      }),
+      params(100)
+    )
+    expect(seen.share("split in two or more")).toBeGreaterThan(0.5)
   })
 })

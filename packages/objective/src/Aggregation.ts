@@ -4,6 +4,11 @@
  * mean of EPO Eq. 2. Every one reads only real tokens (mask = 1), so extra padding
  * columns never change the result (except `seq-mean-token-sum-norm`, whose divisor is
  * the padded length in verl; fix it with `seqMeanTokenSumNormWith(horizon)`).
+ *
+ * When the batch carries `totals` (a micro-batch of a larger optimiser batch), the means
+ * divide by the larger batch's counts: the micro-batches' results then add up to the
+ * whole batch's result, and so do their gradients (gradient accumulation without the
+ * bias of averaging per-micro-batch means).
  */
 import * as tf from "@tensorflow/tfjs"
 import type { Layout } from "./TokenBatch.js"
@@ -13,24 +18,28 @@ import { trajectoryCount } from "./Tokens.js"
 export type Aggregation = (values: tf.Tensor2D, layout: Layout) => tf.Scalar
 
 /** sum(x * m) / sum(m): every real token of the batch weighs the same (verl "token-mean"). */
-export const tokenMean: Aggregation = (values, { mask }) =>
-  tf.tidy(() => tf.div(tf.sum(tf.mul(values, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar)
+export const tokenMean: Aggregation = (values, { mask, totals }) =>
+  tf.tidy(() => tf.div(tf.sum(tf.mul(values, mask)), totals === undefined ? tf.maximum(tf.sum(mask), 1) : Math.max(totals.tokens, 1)) as tf.Scalar)
+
+/** The number of rows a seq-mean divides by: the batch's, or the optimiser batch's. */
+const rowCount = ({ mask, totals }: Layout): number => Math.max(totals?.rows ?? mask.shape[0], 1)
 
 /** (1/S) sum_s sum_i x_si m_si: token sum per row, mean over rows (verl "seq-mean-token-sum"). */
-export const seqMeanTokenSum: Aggregation = (values, { mask }) =>
-  tf.tidy(() => tf.mean(tf.sum(tf.mul(values, mask), 1)) as tf.Scalar)
+export const seqMeanTokenSum: Aggregation = (values, layout) =>
+  tf.tidy(() => tf.div(tf.sum(tf.mul(values, layout.mask)), rowCount(layout)) as tf.Scalar)
 
 /**
  * (1/S) sum_s (sum_i x_si m_si / sum_i m_si): token mean per row, mean over rows (verl
  * "seq-mean-token-mean"). Every row counts in the mean, as in verl; a row without real
  * tokens contributes 0 instead of verl's 0/0.
  */
-export const seqMeanTokenMean: Aggregation = (values, { mask }) =>
-  tf.tidy(() => tf.mean(tf.div(tf.sum(tf.mul(values, mask), 1), tf.maximum(tf.sum(mask, 1), 1))) as tf.Scalar)
+export const seqMeanTokenMean: Aggregation = (values, layout) =>
+  tf.tidy(() => tf.div(tf.sum(tf.div(tf.sum(tf.mul(values, layout.mask), 1), tf.maximum(tf.sum(layout.mask, 1), 1))), rowCount(layout)) as tf.Scalar)
 
 /**
  * sum_s sum_i x_si m_si / horizon (verl "seq-mean-token-sum-norm", Dr. GRPO). verl
- * divides by the padded length L; a constant horizon makes the result padding-invariant.
+ * divides by the padded length L; a constant horizon makes the result padding-invariant
+ * (and micro-batches, padded to their own lengths, add up only with a horizon).
  */
 export const seqMeanTokenSumNormWith =
   (horizon?: number): Aggregation =>
@@ -44,12 +53,13 @@ export const seqMeanTokenSumNorm: Aggregation = seqMeanTokenSumNormWith()
 /**
  * The per-row weights of the multi-turn mean as a constant `[S]` vector:
  * w_s = 1 / (B * T_{j(s)}) for rows with at least one real token, 0 otherwise, where
- * T_j counts the non-empty rows of trajectory j and B the trajectories having one.
+ * T_j counts the non-empty rows of trajectory j and B the trajectories having one (the
+ * optimiser batch's count when the layout carries totals).
  * Built in-graph from the mask (no readback) and a constant membership matrix; indicators
  * use tf.step (zero gradient) because tfjs comparison ops have no gradient and would make
  * any loss whose inputs reach them undifferentiable.
  */
-const multiTurnRowWeights = ({ mask, trajectory }: Layout): tf.Tensor1D =>
+const multiTurnRowWeights = ({ mask, trajectory, totals }: Layout): tf.Tensor1D =>
   tf.tidy(() => {
     const rows = trajectory.length
     const slots = Math.max(trajectoryCount(trajectory), 1)
@@ -58,7 +68,7 @@ const multiTurnRowWeights = ({ mask, trajectory }: Layout): tf.Tensor1D =>
     const member = tf.tensor2d(membership, [rows, slots])
     const nonEmpty = tf.step(tf.sum(mask, 1))
     const turns = tf.matMul(nonEmpty.reshape([1, rows]), member).reshape([slots]) // T_j
-    const trajectories = tf.maximum(tf.sum(tf.step(turns)), 1) // B
+    const trajectories = totals === undefined ? tf.maximum(tf.sum(tf.step(turns)), 1) : tf.scalar(Math.max(totals.trajectories, 1)) // B
     const turnsOfRow = tf.matMul(member, turns.reshape([slots, 1])).reshape([rows]) // T_{j(s)}
     return tf.div(nonEmpty, tf.mul(tf.maximum(turnsOfRow, 1), trajectories)) as tf.Tensor1D
   })

@@ -135,11 +135,17 @@ export const stopGradient = (self: Term): Term =>
     return { value: Gradients.stopGradient(inner.value), metrics: inner.metrics }
   }, self.requires)
 
-/** Reports `f(batch, context)` as metric `name`; contributes 0 to the loss. */
+/**
+ * Reports `f(batch, context)` as metric `name`; contributes 0 to the loss. On a
+ * micro-batch (`batch.totals`) it reports its share, rows / totals.rows, of the value,
+ * so that micro-batch metrics add up like the aggregated ones (a constant stays itself).
+ */
 export const metric = (name: string, f: (batch: TokenBatch, context: EvalContext) => tf.Scalar | number, requires: ReadonlyArray<OptionalField> = []): Term =>
   make((batch, context) => {
     const v = f(batch, context)
-    return { value: tf.scalar(0), metrics: { [name]: typeof v === "number" ? tf.scalar(v) : v } }
+    const value = typeof v === "number" ? tf.scalar(v) : v
+    const share = batch.totals === undefined ? 1 : batch.trajectory.length / Math.max(batch.totals.rows, 1)
+    return { value: tf.scalar(0), metrics: { [name]: share === 1 ? value : (tf.mul(value, share) as tf.Scalar) } }
   }, requires)
 
 /** A coefficient following a schedule of the step. */

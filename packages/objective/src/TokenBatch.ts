@@ -31,6 +31,34 @@ export interface TokenBatch {
   readonly trajectory: Int32Array
   /** Turn index of each row within its trajectory. */
   readonly turn: Int32Array
+  /**
+   * Set when this batch is one micro-batch of a larger optimiser batch (gradient
+   * accumulation): that batch's counts. Aggregations divide by them instead of this
+   * batch's own, so the micro-batches' values, metrics and gradients add up to the whole
+   * batch's. Micro-batches must keep every trajectory whole (the multi-turn mean's T_j).
+   */
+  readonly totals?: BatchTotals | undefined
+}
+
+/** The counts of an optimiser batch that aggregations divide by (see `TokenBatch.totals`). */
+export interface BatchTotals {
+  /** Real tokens (mask = 1). */
+  readonly tokens: number
+  /** Rows, empty ones included (verl's seq-mean modes count every row). */
+  readonly rows: number
+  /** Trajectories with at least one real token. */
+  readonly trajectories: number
+}
+
+/** The totals of the rows whose real-token counts are `lengths`, of trajectories `trajectory`. */
+export const totalsOf = (lengths: ArrayLike<number>, trajectory: ArrayLike<number>): BatchTotals => {
+  let tokens = 0
+  const nonEmpty = new Set<number>()
+  for (let s = 0; s < lengths.length; s++) {
+    tokens += lengths[s]
+    if (lengths[s] > 0) nonEmpty.add(trajectory[s])
+  }
+  return { tokens, rows: lengths.length, trajectories: nonEmpty.size }
 }
 
 /** The per-token tensor fields of a batch. */
@@ -51,8 +79,8 @@ export const tensorFields: ReadonlyArray<TensorField> = [
   "returns"
 ]
 
-/** What aggregations read: the mask and the row metadata. */
-export type Layout = Pick<TokenBatch, "mask" | "trajectory" | "turn">
+/** What aggregations read: the mask, the row metadata and the optimiser batch's totals. */
+export type Layout = Pick<TokenBatch, "mask" | "trajectory" | "turn" | "totals">
 
 /**
  * The first problem with a batch's shapes, or undefined: every present tensor is a
@@ -79,6 +107,12 @@ export const check = (batch: TokenBatch, required: ReadonlyArray<OptionalField> 
     if (ids.length !== rows) return new ShapeError({ what: `TokenBatch.${field}`, expected: `[${rows}] (one per row)`, actual: [ids.length] })
     const bad = ids.findIndex((v) => v < 0)
     if (bad >= 0) return new ShapeError({ what: `TokenBatch.${field}[${bad}]`, expected: "a non-negative id", actual: [ids[bad]] })
+  }
+  if (batch.totals !== undefined) {
+    for (const [field, least] of [["tokens", 0], ["rows", rows], ["trajectories", 0]] as const) {
+      const v = batch.totals[field]
+      if (!Number.isInteger(v) || v < least) return new ShapeError({ what: `TokenBatch.totals.${field}`, expected: `an integer >= ${least}`, actual: [v] })
+    }
   }
   return undefined
 }

@@ -70,10 +70,14 @@ export const niceDomain = (lo: number, hi: number, target: number, integer = fal
   return { lo: Math.min(lo, onGrid(Math.floor(lo / step) * step, step)), hi: Math.max(hi, onGrid(Math.ceil(hi / step) * step, step)), step }
 }
 
-/** A tick label: as many decimals as the step needs; exponent notation for magnitudes beyond 1e6 or below 1e-3. */
+/**
+ * A tick label: as many decimals as the step needs; exponent notation for magnitudes
+ * beyond 1e6 or below 1e-3, where zero is plain "0" (beside 1e-5 and 2e-5, not "0.00000").
+ */
 export const tickLabel = (x: number, step: number): string => {
   const a = Math.max(Math.abs(x), step)
-  if (x !== 0 && (a >= 1e6 || a < 1e-3)) {
+  if (a >= 1e6 || a < 1e-3) {
+    if (x === 0) return "0"
     // the significant digits that tell multiples of the step apart: 1.002e-4 beside 1e-4
     const digits = Math.floor(Math.log10(Math.abs(x))) - Math.floor(Math.log10(step) + 1e-9) + 1
     return Number(x.toPrecision(Math.min(21, Math.max(1, digits)))).toExponential()

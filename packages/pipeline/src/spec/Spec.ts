@@ -97,8 +97,18 @@ export const OptimizerSpec = Schema.Struct({
 /** PPO epochs over shuffled mini-batches of rows (one row = one turn, CONTRACTS.md). */
 export const UpdateSpec = Schema.Struct({
   epochs: int(1, 1),
-  /** Rows per mini-batch; the batch is cut into ceil(rows / miniBatchSize) mini-batches. */
-  miniBatchSize: int(1, 64)
+  /**
+   * Rows per mini-batch, one optimiser step each; the batch is cut into
+   * ceil(rows / miniBatchSize) mini-batches (verl ppo_mini_batch_size).
+   */
+  miniBatchSize: int(1, 64),
+  /**
+   * Rows per forward/backward pass (verl ppo_micro_batch_size): a larger mini-batch is
+   * evaluated in micro-batches of whole trajectories whose gradients add up exactly to the
+   * mini-batch's (gradient accumulation). Bounds memory; never changes the result beyond
+   * float rounding.
+   */
+  microBatchSize: int(1, 64)
 })
 
 /** How the KL coefficient of objective.kl evolves (verl kl_ctrl): fixed, or adaptive to a target. */

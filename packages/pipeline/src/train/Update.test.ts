@@ -57,3 +57,15 @@ describe("the old pass", () => {
     }).pipe(Effect.provide(env))
   )
 })
+
+describe("micro-batches", () => {
+  it("whole trajectories, packed in order of first appearance up to the size; a batch that fits stays as it is", () => {
+    const trajectory = Int32Array.from([0, 0, 1, 2, 2, 2, 1, 3])
+    const sub = [7, 2, 0, 3, 6, 1, 4, 5]
+    expect(Update.microBatches(sub, trajectory, 8)).toEqual([sub])
+    expect(Update.microBatches(sub, trajectory, 3)).toEqual([[7, 2, 6], [0, 1], [3, 4, 5]])
+    // a trajectory longer than the size gets a micro-batch of its own
+    expect(Update.microBatches(sub, trajectory, 2)).toEqual([[7], [2, 6], [0, 1], [3, 4, 5]])
+  })
+})
+

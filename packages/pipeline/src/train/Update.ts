@@ -8,7 +8,8 @@
  *    critic's V(s_t) = value at the row's first response position; GRPO/GiGPO over groups),
  *    one per row, broadcast over the row's tokens;
  * 3. `epochs` passes over shuffled mini-batches of rows: the objective's loss and its
- *    gradients (`Term.valueAndGrads`), then one optimiser step each. A non-finite loss or
+ *    gradients (`Term.valueAndGrads`, summed over micro-batches of whole trajectories
+ *    that carry the mini-batch's totals), then one optimiser step each. A non-finite loss or
  *    gradient is an UpdateError naming the terms or parameters concerned: training on
  *    would only spread NaN through the weights.
  *
@@ -16,7 +17,7 @@
  * seen within one mini-batch rather than at the end of the step.
  */
 import { Random } from "@epo/core"
-import { batchFromTrajectories, estimateAdvantages, Term, type TokenBatch } from "@epo/objective"
+import { Batch, batchFromTrajectories, estimateAdvantages, Term, type TokenBatch } from "@epo/objective"
 import { AdamW, type Evaluation, type Normalisation, type PolicyShape } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Data, Effect } from "effect"
@@ -186,10 +187,80 @@ export interface UpdateOutput {
   readonly miniBatches: number
 }
 
-/** The PPO epochs over shuffled mini-batches; the optimiser state is threaded through. */
+/**
+ * The micro-batches of a mini-batch: its rows grouped by trajectory (in order of first
+ * appearance), whole trajectories packed greedily into micro-batches of at most `size`
+ * rows (a longer trajectory gets one of its own), since the multi-turn mean needs every
+ * turn of a trajectory in one micro-batch. A mini-batch that fits is one micro-batch as is.
+ */
+export const microBatches = (sub: ReadonlyArray<number>, trajectory: Int32Array, size: number): Array<Array<number>> => {
+  if (sub.length <= size) return [[...sub]]
+  const byTrajectory = new Map<number, Array<number>>()
+  for (const i of sub) {
+    const list = byTrajectory.get(trajectory[i])
+    if (list === undefined) byTrajectory.set(trajectory[i], [i])
+    else list.push(i)
+  }
+  const out: Array<Array<number>> = []
+  let current: Array<number> = []
+  for (const group of byTrajectory.values()) {
+    if (current.length > 0 && current.length + group.length > size) {
+      out.push(current)
+      current = []
+    }
+    current.push(...group)
+  }
+  if (current.length > 0) out.push(current)
+  return out
+}
+
+/** Adds gradients into a running sum, freeing the addends. */
+const accumulate = (sum: Record<string, tf.Tensor>, grads: Record<string, tf.Tensor>): Record<string, tf.Tensor> => {
+  if (Object.keys(sum).length === 0) return grads
+  const out: Record<string, tf.Tensor> = {}
+  for (const [name, g] of Object.entries(grads)) {
+    out[name] = sum[name] === undefined ? g : tf.add(sum[name], g)
+    if (sum[name] !== undefined) tf.dispose([sum[name], g])
+  }
+  return out
+}
+
+/** The token batch of rows `sub` (the policy's differentiable pass plus the recorded constants). */
+const tokenBatch = (input: UpdateInput, sub: ReadonlyArray<number>, totals: Batch.BatchTotals | undefined): TokenBatch => {
+  const { spec, policy, rows, old } = input
+  const ids = new Map<number, number>()
+  const trajectory = Int32Array.from(sub, (i) => {
+    const id = ids.get(rows.trajectory[i]) ?? ids.size
+    ids.set(rows.trajectory[i], id)
+    return id
+  })
+  const length = Math.max(...sub.map((i) => rows.length[i]))
+  const ev = evaluateRows(policy, rows, sub, scoringOf(spec))
+  const token = (arrays: ReadonlyArray<Float32Array>) => (row: number, i: number) => (i < arrays[row].length ? arrays[row][i] : 0)
+  const perRow = (xs: Float64Array) => (row: number, i: number) => (i < rows.length[row] ? xs[row] : 0)
+  return {
+    logp: ev.logp,
+    entropy: ev.entropy,
+    mask: ev.mask,
+    oldLogp: padded(sub, length, token(old.logp)),
+    advantages: padded(sub, length, perRow(input.advantages)),
+    refLogp: input.reference === undefined ? undefined : padded(sub, length, token(input.reference.logp)),
+    values: ev.values,
+    oldValues: old.values === undefined ? undefined : padded(sub, length, token(old.values)),
+    returns: old.values === undefined ? undefined : padded(sub, length, perRow(input.returns)),
+    trajectory,
+    turn: Int32Array.from(sub, (i) => rows.turn[i]),
+    totals
+  }
+}
+
+/**
+ * The PPO epochs over shuffled mini-batches, one optimiser step each (gradients
+ * accumulated over its micro-batches); the optimiser state is threaded through.
+ */
 export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateError> =>
   Effect.gen(function* () {
-    const { spec, policy, rows, old } = input
+    const { spec, policy, rows } = input
     const trainable = [...policy.variables.values()]
     // Gradients come keyed by tfjs variable names; the optimiser keys parameters by model name.
     const nameOf = new Map([...policy.variables].map(([name, v]) => [v.name, name]))
@@ -202,53 +273,40 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
       for (const [batch, sub] of chunks(order, spec.update.miniBatchSize).entries()) {
         yield* Effect.yieldNow
         const where = `update step ${input.context.step}, epoch ${epoch + 1}, mini-batch ${batch + 1}`
-        const ids = new Map<number, number>()
-        const trajectory = Int32Array.from(sub, (i) => {
-          const id = ids.get(rows.trajectory[i]) ?? ids.size
-          ids.set(rows.trajectory[i], id)
-          return id
-        })
-        const turn = Int32Array.from(sub, (i) => rows.turn[i])
-        const length = Math.max(...sub.map((i) => rows.length[i]))
-        const batchOf = (): TokenBatch => {
-          const ev = evaluateRows(policy, rows, sub, scoringOf(spec))
-          const token = (arrays: ReadonlyArray<Float32Array>) => (row: number, i: number) => (i < arrays[row].length ? arrays[row][i] : 0)
-          const perRow = (xs: Float64Array) => (row: number, i: number) => (i < rows.length[row] ? xs[row] : 0)
-          return {
-            logp: ev.logp,
-            entropy: ev.entropy,
-            mask: ev.mask,
-            oldLogp: padded(sub, length, token(old.logp)),
-            advantages: padded(sub, length, perRow(input.advantages)),
-            refLogp: input.reference === undefined ? undefined : padded(sub, length, token(input.reference.logp)),
-            values: ev.values,
-            oldValues: old.values === undefined ? undefined : padded(sub, length, token(old.values)),
-            returns: old.values === undefined ? undefined : padded(sub, length, perRow(input.returns)),
-            trajectory,
-            turn
-          }
+        const micro = microBatches(sub, rows.trajectory, spec.update.microBatchSize)
+        // Split mini-batches carry their totals, so that the micro-batches add up to it.
+        const totals = micro.length > 1 ? Batch.totalsOf(sub.map((i) => rows.length[i]), sub.map((i) => rows.trajectory[i])) : undefined
+        let grads: Record<string, tf.Tensor> = {}
+        let loss = 0
+        const metrics: Record<string, number> = {}
+        for (const part of micro) {
+          if (micro.length > 1) yield* Effect.yieldNow
+          const result = yield* Term.valueAndGrads(input.objective, input.context, () => tokenBatch(input, part, totals), trainable).pipe(
+            Effect.mapError((e) => new UpdateError({ reason: String(e) })),
+            Effect.tapError(() => Effect.sync(() => tf.dispose(Object.values(grads))))
+          )
+          grads = accumulate(grads, result.grads)
+          loss += result.loss
+          for (const [k, v] of Object.entries(result.metrics)) metrics[k] = (metrics[k] ?? 0) + v
         }
-        const result = yield* Term.valueAndGrads(input.objective, input.context, batchOf, trainable).pipe(
-          Effect.mapError((e) => new UpdateError({ reason: String(e) }))
-        )
-        if (!Number.isFinite(result.loss)) {
-          tf.dispose(Object.values(result.grads))
-          const bad = Object.entries({ loss: result.loss, ...result.metrics }).filter(([, v]) => !Number.isFinite(v))
+        if (!Number.isFinite(loss)) {
+          tf.dispose(Object.values(grads))
+          const bad = Object.entries({ loss, ...metrics }).filter(([, v]) => !Number.isFinite(v))
           return yield* new UpdateError({ reason: `${where}: the objective is not finite (${bad.map(([k, v]) => `${k} = ${v}`).join(", ")})` })
         }
-        const grads = new Map(Object.entries(result.grads).map(([name, g]) => [nameOf.get(name) ?? name, g] as const))
-        const stepped = yield* guard(() => input.optimiser.step(policy.variables, grads, state, input.learningRate))
+        const named = new Map(Object.entries(grads).map(([name, g]) => [nameOf.get(name) ?? name, g] as const))
+        const stepped = yield* guard(() => input.optimiser.step(policy.variables, named, state, input.learningRate))
         if (!Number.isFinite(stepped.gradNorm)) {
-          const bad = nonFiniteGradients(result.grads).map((name) => nameOf.get(name) ?? name)
-          tf.dispose(Object.values(result.grads))
+          const bad = nonFiniteGradients(grads).map((name) => nameOf.get(name) ?? name)
+          tf.dispose(Object.values(grads))
           AdamW.dispose(stepped.state)
-          return yield* new UpdateError({ reason: `${where}: the gradient is not finite (norm ${stepped.gradNorm}) in ${bad.join(", ")} although the loss is ${result.loss}` })
+          return yield* new UpdateError({ reason: `${where}: the gradient is not finite (norm ${stepped.gradNorm}) in ${bad.join(", ")} although the loss is ${loss}` })
         }
-        tf.dispose(Object.values(result.grads))
+        tf.dispose(Object.values(grads))
         state = stepped.state
         gradNorm += stepped.gradNorm
         miniBatches++
-        for (const [k, v] of Object.entries({ loss: result.loss, ...result.metrics })) sums[k] = (sums[k] ?? 0) + v
+        for (const [k, v] of Object.entries({ loss, ...metrics })) sums[k] = (sums[k] ?? 0) + v
       }
     }
     const metrics = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / miniBatches]))
