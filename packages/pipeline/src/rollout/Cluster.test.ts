@@ -1,33 +1,9 @@
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { it } from "@effect/vitest"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
-import type { MetricsRecord } from "../runs/Records.js"
-import * as Runs from "../runs/Runs.js"
-import * as Spec from "../spec/Spec.js"
 import * as Postgres from "../testing/Postgres.js"
 import * as Runners from "../testing/Runners.js"
-import { grpoEpo } from "../testing/TinySpecs.js"
-import * as Train from "../train/Train.js"
-
-const deterministicPart = (r: MetricsRecord) => JSON.stringify({ step: r.step, values: r.values, turns: r.turns })
-
-/** The tiny GRPO+EPO run with 4 groups in 2 shards, 2 steps. */
-const sharded = (workers: unknown) => ({
-  ...grpoEpo,
-  totalSteps: 2,
-  rollout: { ...grpoEpo.rollout, groups: 4, shards: 2, workers },
-  evaluation: { ...grpoEpo.evaluation, every: 0, atStart: false }
-})
-
-const metricsOf = (input: unknown) =>
-  Effect.gen(function* () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "epo-cluster-"))
-    yield* Train.run({ spec: yield* Spec.decode(input), dir })
-    return (yield* Runs.load(dir)).metrics.map(deterministicPart)
-  })
+import { metricsOf, sharded } from "../testing/ShardedRuns.js"
 
 // Minutes on 2 cores (the fault test waits for the dead runner's shards to move): run
 // with EPO_CLUSTER_TESTS=1 where Debian's postgresql is installed.

@@ -1,36 +1,11 @@
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
-import type { MetricsRecord } from "../runs/Records.js"
-import * as Runs from "../runs/Runs.js"
 import * as Spec from "../spec/Spec.js"
+import { metricsOf, sharded } from "../testing/ShardedRuns.js"
 import { grpoEpo } from "../testing/TinySpecs.js"
-import * as Train from "../train/Train.js"
 import { shardsOf } from "./Shards.js"
 import * as Threads from "./Threads.js"
-
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "epo-rollouts-"))
-
-/** A metrics line without its wall-clock timings, as bytes. */
-const deterministicPart = (r: MetricsRecord) => JSON.stringify({ step: r.step, values: r.values, turns: r.turns })
-
-/** The tiny GRPO+EPO run with 4 groups in 2 shards, 2 steps, no evaluation before the end. */
-const sharded = (workers: unknown) => ({
-  ...grpoEpo,
-  totalSteps: 2,
-  rollout: { ...grpoEpo.rollout, groups: 4, shards: 2, workers },
-  evaluation: { ...grpoEpo.evaluation, every: 0, atStart: false }
-})
-
-const metricsOf = (input: unknown) =>
-  Effect.gen(function* () {
-    const dir = tmp()
-    yield* Train.run({ spec: yield* Spec.decode(input), dir })
-    return (yield* Runs.load(dir)).metrics.map(deterministicPart)
-  })
 
 describe("rollouts", () => {
   it("shards cut the groups into contiguous batches covering each group once", () => {
