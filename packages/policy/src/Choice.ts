@@ -150,6 +150,9 @@ export const trie = (candidates: ReadonlyArray<Int32Array>): Trie => {
   return { tokens, parents, depths, paths }
 }
 
+/** The length of a row packed for the forward pass: its prompt and the nodes of its candidates' trie. */
+export const packedLength = (row: ChoiceRow): number => row.prompt.length + trie(row.candidates).tokens.length
+
 /** A batch of rows packed for one forward pass, with the index maps the scores need. */
 interface Packed {
   readonly batch: number

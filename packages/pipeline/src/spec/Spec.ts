@@ -108,7 +108,14 @@ export const UpdateSpec = Schema.Struct({
    * mini-batch's (gradient accumulation). Bounds memory; never changes the result beyond
    * float rounding.
    */
-  microBatchSize: int(1, 64)
+  microBatchSize: int(1, 64),
+  /**
+   * Most tokens per forward/backward pass, counting padding: rows times the longest
+   * row, where a row is a prompt and its response or its candidates' trie (verl
+   * ppo_max_token_len_per_gpu). With `microBatchSize` it bounds the activations, so the
+   * wasm heap, which never shrinks, stops growing once the largest pass has run.
+   */
+  microBatchTokens: int(1, 24576)
 })
 
 /** How the KL coefficient of objective.kl evolves (verl kl_ctrl): fixed, or adaptive to a target. */

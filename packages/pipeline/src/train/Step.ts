@@ -64,8 +64,8 @@ export const run = (input: StepInput) =>
 
     const preparing = performance.now()
     const scoring = Update.scoringOf(spec)
-    const old = Update.recorded(rows, spec.objective.value !== undefined) ?? (yield* Update.pass(policy, rows, scoring, spec.update.microBatchSize))
-    const reference = input.reference === undefined ? undefined : yield* Update.pass(input.reference, rows, scoring, spec.update.microBatchSize)
+    const old = Update.recorded(rows, spec.objective.value !== undefined) ?? (yield* Update.pass(policy, rows, scoring, Update.passLimits(spec)))
+    const reference = input.reference === undefined ? undefined : yield* Update.pass(input.reference, rows, scoring, Update.passLimits(spec))
     const { advantages, returns } = yield* Update.advantages(spec, rows, old)
     const prepare = seconds(preparing)
 

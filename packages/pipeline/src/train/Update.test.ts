@@ -37,7 +37,7 @@ describe("the old pass", () => {
       const { policy, rows } = yield* rollout("score")
       const recorded = Update.recorded(rows, true)
       expect(recorded).toBeDefined()
-      const recomputed = yield* Update.pass(policy, rows, { temperature: 0.9, normalisation: "token" }, 3)
+      const recomputed = yield* Update.pass(policy, rows, { temperature: 0.9, normalisation: "token" }, { rows: 3, tokens: 1e9 })
       for (let i = 0; i < rows.size; i++) {
         expect(rows.length[i]).toBe(1)
         expect(recorded!.logp[i][0]).toBeCloseTo(recomputed.logp[i][0], 5)
@@ -59,13 +59,29 @@ describe("the old pass", () => {
 })
 
 describe("micro-batches", () => {
-  it("whole trajectories, packed in order of first appearance up to the size; a batch that fits stays as it is", () => {
-    const trajectory = Int32Array.from([0, 0, 1, 2, 2, 2, 1, 3])
-    const sub = [7, 2, 0, 3, 6, 1, 4, 5]
-    expect(Update.microBatches(sub, trajectory, 8)).toEqual([sub])
-    expect(Update.microBatches(sub, trajectory, 3)).toEqual([[7, 2, 6], [0, 1], [3, 4, 5]])
-    // a trajectory longer than the size gets a micro-batch of its own
-    expect(Update.microBatches(sub, trajectory, 2)).toEqual([[7], [2, 6], [0, 1], [3, 4, 5]])
+  const trajectory = Int32Array.from([0, 0, 1, 2, 2, 2, 1, 3])
+  const sub = [7, 2, 0, 3, 6, 1, 4, 5]
+  const rowsOnly = (rows: number) => ({ rows, tokens: Infinity })
+
+  it("whole trajectories, packed in order of first appearance up to the rows; a batch that fits stays as it is", () => {
+    const lengths = new Int32Array(8).fill(1)
+    expect(Update.microBatches(sub, trajectory, lengths, rowsOnly(8))).toEqual([sub])
+    expect(Update.microBatches(sub, trajectory, lengths, rowsOnly(3))).toEqual([[7, 2, 6], [0, 1], [3, 4, 5]])
+    // a trajectory longer than the limit gets a micro-batch of its own
+    expect(Update.microBatches(sub, trajectory, lengths, rowsOnly(2))).toEqual([[7], [2, 6], [0, 1], [3, 4, 5]])
+    expect(Update.microBatches([], trajectory, lengths, rowsOnly(2))).toEqual([])
+  })
+
+  it("tokens count padding: rows times the longest row of the pass", () => {
+    // row:              0   1   2   3   4   5   6   7
+    const lengths = Int32Array.from([10, 12, 50, 5, 5, 5, 40, 30])
+    // all 8 rows: 8 x 50 = 400 tokens
+    expect(Update.microBatches(sub, trajectory, lengths, { rows: 8, tokens: 400 })).toEqual([sub])
+    // [7] 1 x 30; + [2, 6] would be 3 x 50 = 150 > 120; [2, 6] + [0, 1] = 4 x 50 = 200 > 120;
+    // [0, 1] + [3, 4, 5] = 5 x 12 = 60
+    expect(Update.microBatches(sub, trajectory, lengths, { rows: 8, tokens: 120 })).toEqual([[7], [2, 6], [0, 1, 3, 4, 5]])
+    // a trajectory over the limit alone: [2, 6] is 2 x 50 = 100 > 90
+    expect(Update.microBatches(sub, trajectory, lengths, { rows: 8, tokens: 90 })).toEqual([[7], [2, 6], [0, 1, 3, 4, 5]])
+    expect(Update.microBatches(sub, trajectory, lengths, { rows: 8, tokens: 59 })).toEqual([[7], [2, 6], [0, 1], [3, 4, 5]])
   })
 })
-

@@ -18,7 +18,7 @@
  */
 import { Random } from "@epo/core"
 import { Batch, batchFromTrajectories, estimateAdvantages, Term, type TokenBatch } from "@epo/objective"
-import { AdamW, type Evaluation, type Normalisation, type PolicyShape } from "@epo/policy"
+import { AdamW, Choice, type Evaluation, type Normalisation, type PolicyShape } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
 import { Data, Effect } from "effect"
 import type { OptimiserShape } from "./Optimiser.js"
@@ -71,13 +71,14 @@ export const evaluateRows = (policy: PolicyShape, rows: Rows, sub: ReadonlyArray
   )
 }
 
-/** A no-gradient pass of `policy` over all rows, in mini-batches of `size`. */
-export const pass = (policy: PolicyShape, rows: Rows, scoring: Scoring, size: number): Effect.Effect<Pass, UpdateError> =>
+/** A no-gradient pass of `policy` over all rows, in passes within `limits`. */
+export const pass = (policy: PolicyShape, rows: Rows, scoring: Scoring, limits: PassLimits): Effect.Effect<Pass, UpdateError> =>
   Effect.gen(function* () {
     const logp: Array<Float32Array> = []
     const entropy: Array<Float32Array> = []
     const values: Array<Float32Array> = []
-    for (const chunk of chunks(Array.from({ length: rows.size }, (_, i) => i), size)) {
+    const all = Array.from({ length: rows.size }, (_, i) => i)
+    for (const chunk of microBatches(all, all, passLengths(rows), limits)) {
       yield* Effect.yieldNow
       const [lp, en, va] = yield* guard(() =>
         tf.tidy(() => {
@@ -187,28 +188,51 @@ export interface UpdateOutput {
   readonly miniBatches: number
 }
 
+/** What one forward/backward pass may hold: rows, and tokens counting padding (rows times the longest). */
+export interface PassLimits {
+  readonly rows: number
+  readonly tokens: number
+}
+
+export const passLimits = (spec: PipelineSpec): PassLimits => ({ rows: spec.update.microBatchSize, tokens: spec.update.microBatchTokens })
+
+/** Each row's length in the forward pass: prompt and response, or prompt and its candidates' trie. */
+export const passLengths = (rows: Rows): Int32Array =>
+  Int32Array.from({ length: rows.size }, (_, i) => {
+    const a = rows.action[i]
+    return a._tag === "Chosen" ? Choice.packedLength({ prompt: rows.prompt[i], candidates: a.candidates }) : rows.prompt[i].length + a.response.length
+  })
+
 /**
- * The micro-batches of a mini-batch: its rows grouped by trajectory (in order of first
- * appearance), whole trajectories packed greedily into micro-batches of at most `size`
- * rows (a longer trajectory gets one of its own), since the multi-turn mean needs every
- * turn of a trajectory in one micro-batch. A mini-batch that fits is one micro-batch as is.
+ * The passes over rows `sub`: rows grouped by `group` (in order of first appearance),
+ * whole groups packed greedily into passes within `limits`, rows times the longest row
+ * (`lengths`) counting as the pass's tokens. A group over the limits on its own gets a
+ * pass of its own; rows that fit together stay one pass, in their order. In an update
+ * the groups are trajectories, since the multi-turn mean needs every turn of a
+ * trajectory in one micro-batch.
  */
-export const microBatches = (sub: ReadonlyArray<number>, trajectory: Int32Array, size: number): Array<Array<number>> => {
-  if (sub.length <= size) return [[...sub]]
-  const byTrajectory = new Map<number, Array<number>>()
+export const microBatches = (sub: ReadonlyArray<number>, group: ArrayLike<number>, lengths: ArrayLike<number>, limits: PassLimits): Array<Array<number>> => {
+  const fits = (count: number, longest: number) => count <= limits.rows && count * longest <= limits.tokens
+  if (sub.length === 0) return []
+  if (fits(sub.length, Math.max(...sub.map((i) => lengths[i])))) return [[...sub]]
+  const byGroup = new Map<number, Array<number>>()
   for (const i of sub) {
-    const list = byTrajectory.get(trajectory[i])
-    if (list === undefined) byTrajectory.set(trajectory[i], [i])
+    const list = byGroup.get(group[i])
+    if (list === undefined) byGroup.set(group[i], [i])
     else list.push(i)
   }
   const out: Array<Array<number>> = []
   let current: Array<number> = []
-  for (const group of byTrajectory.values()) {
-    if (current.length > 0 && current.length + group.length > size) {
+  let longest = 0
+  for (const rows of byGroup.values()) {
+    const rowsLongest = Math.max(...rows.map((i) => lengths[i]))
+    if (current.length > 0 && !fits(current.length + rows.length, Math.max(longest, rowsLongest))) {
       out.push(current)
       current = []
+      longest = 0
     }
-    current.push(...group)
+    current.push(...rows)
+    longest = Math.max(longest, rowsLongest)
   }
   if (current.length > 0) out.push(current)
   return out
@@ -268,12 +292,13 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
     const sums: Record<string, number> = {}
     let gradNorm = 0
     let miniBatches = 0
+    const lengths = passLengths(rows)
     for (let epoch = 0; epoch < spec.update.epochs; epoch++) {
       const order = new Random.Stream(Random.fold(input.key, epoch)).shuffle(Array.from({ length: rows.size }, (_, i) => i))
       for (const [batch, sub] of chunks(order, spec.update.miniBatchSize).entries()) {
         yield* Effect.yieldNow
         const where = `update step ${input.context.step}, epoch ${epoch + 1}, mini-batch ${batch + 1}`
-        const micro = microBatches(sub, rows.trajectory, spec.update.microBatchSize)
+        const micro = microBatches(sub, rows.trajectory, lengths, passLimits(spec))
         // Split mini-batches carry their totals, so that the micro-batches add up to it.
         const totals = micro.length > 1 ? Batch.totalsOf(sub.map((i) => rows.length[i]), sub.map((i) => rows.trajectory[i])) : undefined
         let grads: Record<string, tf.Tensor> = {}

@@ -120,6 +120,18 @@ const leadingColumns = (src: Float32Array, offset: number, rows: number, stride:
   return t
 }
 
+// The uploaded mask of a forward pass, shared by its layers: a gradient keeps each layer's
+// mask, and per-row [B, T, T] masks are the largest tensors of a scoring pass.
+const uploaded = new WeakMap<Float32Array, tf.Tensor3D>()
+
+const upload = (mask: Float32Array, rows: number, t: number): tf.Tensor3D => {
+  const known = uploaded.get(mask)
+  if (known !== undefined && !known.isDisposed) return known
+  const m = tf.tensor3d(mask, [rows, t, t])
+  uploaded.set(mask, m)
+  return m
+}
+
 /**
  * The op on the native kernels: the statistics and the inputs are kept for the gradient
  * kernel. The plain causal mask is not uploaded: the kernels apply it themselves.
@@ -128,7 +140,7 @@ const nativeAttention = (qkv: tf.Tensor2D, shape: AttentionShape, mask: Float32A
   const { batch: B, time: T, heads: H } = shape
   const kind = maskKind(mask, T)
   const attrs = { batch: B, time: T, heads: H, causal: kind !== "other" }
-  const maskTensor = () => (kind === "plain" ? undefined : tf.tensor3d(mask, [mask.length === B * T * T ? B : 1, T, T]))
+  const maskTensor = () => (kind === "plain" ? undefined : upload(mask, mask.length === B * T * T ? B : 1, T))
   if (!tf.engine().isTapeOn()) return tf.tidy(() => NativeOps.attention(qkv, maskTensor(), attrs, false))
   const f = tf.customGrad((x_, save) => {
     const x = x_ as tf.Tensor2D
