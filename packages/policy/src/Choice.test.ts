@@ -9,7 +9,7 @@ import { Backend, Random, Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
-import { type ChoiceRow, pack, rowsPerPass, trie } from "./Choice.js"
+import { type ChoiceRow, pack, rowsPerPass, scoresSync, trie } from "./Choice.js"
 import { PolicyInputError } from "./Evaluate.js"
 import { Policy, layer } from "./Policy.js"
 
@@ -185,6 +185,34 @@ describe("Choice", () => {
       }
       tf.dispose(Object.values(grads))
     }).pipe(Effect.provide(cpuEnv))
+  )
+
+  it.effect("a learned scale e^θ: at θ = 0 the policy acts as without it; the softmax is over e^θ ŝ / τ; d log π(a|s)/dθ = e^θ (ŝ_a - E_π ŝ) / τ", () =>
+    Effect.gen(function* () {
+      const options = { temperature: 0.8, normalisation: "token" as const }
+      const unscaled = yield* Effect.map(sharpen, (plain) => scoresSync(plain.variables, plain.config, rows, options.normalisation).scores).pipe(Effect.provide(cpuEnv))
+      const policy = yield* sharpen
+      const theta = policy.variables.get("choice.logScale")!
+      expect(theta.arraySync()).toEqual([0])
+      const { scores } = scoresSync(policy.variables, policy.config, rows, options.normalisation)
+      scores.forEach((row, b) => row.forEach((x, j) => expect(x).toBeCloseTo(unscaled[b][j], 5)))
+      tf.tidy(() => theta.assign(tf.tensor1d([Math.log(2)])))
+      const chosenRows = rows.slice(0, 2).map((r) => ({ ...r, choice: 1 }))
+      const objective = () => tf.sum(policy.evaluateChoices(chosenRows, options).logp) as tf.Scalar
+      const { value, grads } = tf.variableGrads(objective, [theta])
+      // By hand from the unscaled scores: z = 2 ŝ / τ.
+      let logp = 0
+      let derivative = 0
+      chosenRows.forEach((r, b) => {
+        const s = Array.from(unscaled[b])
+        const p = softmax(s.map((x) => (2 * x) / options.temperature))
+        logp += Math.log(p[r.choice])
+        derivative += (2 / options.temperature) * (s[r.choice] - s.reduce((a, x, j) => a + p[j] * x, 0))
+      })
+      expect(value.dataSync()[0]).toBeCloseTo(logp, 4)
+      expect(grads[theta.name].dataSync()[0]).toBeCloseTo(derivative, 3)
+      tf.dispose([value, ...Object.values(grads)])
+    }).pipe(Effect.provide(layer({ ...config, choiceScale: true }, Random.key(5)).pipe(Layer.provideMerge(Backend.cpu))))
   )
 
   it.effect("bad rows and options are PolicyInputErrors naming the field", () =>

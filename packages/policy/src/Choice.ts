@@ -12,6 +12,9 @@
  *
  *   π(a_j | s) = softmax_j(ŝ / τ),   H(s) = -Σ_j π(a_j | s) log π(a_j | s).
  *
+ * With `PolicyConfig.choiceScale` the scores are ŝ_j = e^θ ℓ_j / N_j, θ a learned parameter
+ * (an inverse temperature; `Params.choiceScale`).
+ *
  * Every candidate is admissible by construction, and π(a | s) and H(s) are ordinary
  * differentiable functions of the weights, so PPO/GRPO and EPO apply to them unchanged:
  * each decision is one "token" whose log-probability is log π(a | s) and whose entropy is
@@ -34,7 +37,7 @@ import { checkTokens, type Evaluation, PolicyInputError } from "./Evaluate.js"
 import { masked } from "./ops/Attention.js"
 import { gatherRows } from "./ops/Rows.js"
 import { tokenStats } from "./ops/TokenStats.js"
-import { type Variables } from "./Params.js"
+import { choiceScale, get, type Variables } from "./Params.js"
 import { sample } from "./Sampling.js"
 import * as Transformer from "./Transformer.js"
 
@@ -241,7 +244,8 @@ const scoreRows = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<ChoiceR
   const { hidden } = Transformer.forward(vars, c, { batch: p.batch, time: p.time, ids: p.ids, positions: p.positions, mask: p.mask })
   const nodeLogp = tf.slice(tokenStats(Transformer.logits(vars, gatherRows(hidden, p.scorer)), p.targets, 1), [0, 0], [p.targets.length, 1]) as tf.Tensor2D
   const sums = tf.sum(tf.reshape(gatherRows(nodeLogp, p.pathIndex), [p.inverseLength.length, p.depth]), 1, true) as tf.Tensor2D
-  const normalised = tf.mul(sums, tf.tensor2d(p.inverseLength, [p.inverseLength.length, 1])) as tf.Tensor2D
+  const inverse = tf.tensor2d(p.inverseLength, [p.inverseLength.length, 1])
+  const normalised = tf.mul(sums, c.choiceScale ? tf.mul(inverse, tf.exp(get(vars, choiceScale))) : inverse) as tf.Tensor2D
   const padding = Float32Array.from(p.slots, (s) => (s < 0 ? masked : 0))
   const scores = tf.add(tf.reshape(gatherRows(normalised, p.slots), [p.batch, p.maxCandidates]), tf.tensor2d(padding, [p.batch, p.maxCandidates])) as tf.Tensor2D
   if (!c.valueHead) return { scores }

@@ -31,6 +31,13 @@ export const PolicyConfig = Schema.Struct({
    */
   critic: Schema.Literals(["head", "shared"]).pipe(Schema.withDecodingDefaultKey(Effect.succeed("head" as const))),
   /**
+   * A learned inverse temperature on the candidate scores of action scoring: the choice
+   * softmax is over e^θ ŝ_j / τ with θ the parameter `choice.logScale` (initialised 0, so
+   * a policy that gains it acts as before). Absent: false. The model can then sharpen or flatten its
+   * action distribution with one parameter instead of stretching every score gap.
+   */
+  choiceScale: Schema.optionalKey(Schema.Boolean),
+  /**
    * Dropout is not supported: RL needs the log-probabilities of evaluation to equal those
    * recorded at generation, so the forward pass is deterministic.
    */

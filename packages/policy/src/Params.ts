@@ -17,6 +17,9 @@ export interface ParameterSpec {
   readonly init: Init
 }
 
+/** θ of the learned inverse temperature e^θ of action scoring (PolicyConfig.choiceScale). */
+export const choiceScale = "choice.logScale"
+
 /** Every parameter of a configuration, in a fixed order. */
 export const specs = (c: PolicyConfig): ReadonlyArray<ParameterSpec> => {
   const d = c.dModel
@@ -43,6 +46,7 @@ export const specs = (c: PolicyConfig): ReadonlyArray<ParameterSpec> => {
     { name: "head.weight", shape: [d, c.vocab], init: "normal" }
   )
   if (c.valueHead) out.push({ name: "value.weight", shape: [d, 1], init: "normal" }, { name: "value.bias", shape: [1], init: "zeros" })
+  if (c.choiceScale) out.push({ name: choiceScale, shape: [1], init: "zeros" })
   return out
 }
 

@@ -69,6 +69,7 @@ export const render = (runs: ReadonlyArray<Runs.RunData>): string => {
   const optimiserKeys: ReadonlyArray<readonly [string, string]> = [
     ["optim/lr", "learning rate"],
     ["optim/gradNorm", "gradient norm (before clipping)"],
+    ["policy/scale", "learned choice scale e^θ (inverse temperature)"],
     ["kl/coefficient", "KL coefficient"]
   ]
   const present = (pairs: ReadonlyArray<readonly [string, string]>) => pairs.filter(([k]) => keys.includes(k))

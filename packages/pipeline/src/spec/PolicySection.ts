@@ -33,6 +33,11 @@ export const PolicySpec = Schema.Struct({
   action: Schema.Literals(actionModes).pipe(Schema.withDecodingDefaultKey(Effect.succeed("generate" as const))),
   /** Score normalisation of the `score` mode: by tokens, by words (TWOSOME), or none. */
   normalisation: Schema.Literals(Choice.normalisations).pipe(Schema.withDecodingDefaultKey(Effect.succeed("token" as const))),
+  /**
+   * The inverse temperature of the `score` mode's softmax: `fixed` at 1, or `learned`
+   * (a parameter e^θ on the scores, θ = 0 at the start; @epo/policy PolicyConfig.choiceScale).
+   */
+  scale: Schema.Literals(["fixed", "learned"]).pipe(Schema.withDecodingDefaultKey(Effect.succeed("fixed" as const))),
   /** A checkpoint directory (a run's checkpoints/<name>) to start from instead of a fresh model. */
   checkpoint: Schema.optionalKey(Schema.NonEmptyString)
 })
@@ -40,6 +45,8 @@ export type PolicySpec = typeof PolicySpec.Type
 
 export const crossFieldIssues = (spec: PolicySpec, path: string): ReadonlyArray<SpecIssue> => {
   const issues: Array<SpecIssue> = []
+  if (spec.scale === "learned" && spec.action !== "score")
+    issues.push({ path: `${path}.scale`, message: `a learned scale applies to the score mode's candidate scores; action is "${spec.action}"` })
   const m = spec.model
   if (m.dModel % m.heads !== 0) issues.push({ path: `${path}.model.heads`, message: `heads (${m.heads}) must divide dModel (${m.dModel})` })
   else if (m.positions === "rotary" && (m.dModel / m.heads) % 2 !== 0)

@@ -24,14 +24,20 @@
 import { Pretrained } from "@epo/policy"
 import type { PipelineSpecInput } from "./Spec.js"
 
-/** The household starting policies shipped in @epo/policy (Pretrained), one per action mode. */
+/**
+ * The household starting policies shipped in @epo/policy (Pretrained), one per action mode.
+ * Scoring learns the inverse temperature of its choice softmax (`policy.scale`), at 100
+ * times the learning rate (docs/objectives.md "Action scoring").
+ */
 const scoring = {
-  policy: { checkpoint: Pretrained.householdScore, action: "score", normalisation: Pretrained.householdScoreSettings.normalisation },
-  prompt: { prompt: Pretrained.householdScoreSettings.format, historyLength: Pretrained.householdScoreSettings.historyLength }
+  policy: { checkpoint: Pretrained.householdScore, action: "score", normalisation: Pretrained.householdScoreSettings.normalisation, scale: "learned" },
+  prompt: { prompt: Pretrained.householdScoreSettings.format, historyLength: Pretrained.householdScoreSettings.historyLength },
+  multipliers: { "choice.logScale": 100 }
 } as const
 const generating = {
   policy: { checkpoint: Pretrained.householdGenerate, action: "generate" },
-  prompt: { prompt: Pretrained.householdGeneratePrompt.format, historyLength: Pretrained.householdGeneratePrompt.historyLength }
+  prompt: { prompt: Pretrained.householdGeneratePrompt.format, historyLength: Pretrained.householdGeneratePrompt.historyLength },
+  multipliers: {}
 } as const
 
 const paperSetupOf = (mode: typeof scoring | typeof generating) =>
@@ -40,7 +46,7 @@ const paperSetupOf = (mode: typeof scoring | typeof generating) =>
     environment: { name: "household", split: "train", maxTurns: 50, ...mode.prompt },
     rollout: { groups: 16, groupSize: 8 },
     policy: mode.policy,
-    optimizer: { learningRate: 1e-4, schedule: "cosine", warmupRatio: 0.1, minRatio: 0.2 },
+    optimizer: { learningRate: 1e-4, schedule: "cosine", warmupRatio: 0.1, minRatio: 0.2, multipliers: mode.multipliers },
     evaluation: { every: 10, splits: ["eval_in_distribution", "eval_out_of_distribution"] }
   }) as const satisfies PipelineSpecInput
 const paperSetup = paperSetupOf(scoring)
@@ -102,7 +108,7 @@ export const presets = {
     policy: scoring.policy,
     algorithm: { advantage: ppoAdvantage },
     objective: { preset: "epo", kl, value: critic, lossAggregation: "multi-turn-mean" },
-    optimizer: { learningRate: 3e-4, warmupRatio: 0 },
+    optimizer: { learningRate: 3e-4, warmupRatio: 0, multipliers: scoring.multipliers },
     update: { epochs: 1, miniBatchSize: 64 },
     evaluation: { every: 12, splits: ["eval_in_distribution"], games: 64, temperature: 1, seed: 0 },
     checkpoints: { every: 12, keep: 2 }

@@ -60,16 +60,16 @@ describe("Spec", () => {
     })
   )
 
-  it.effect("cross-field checks are all reported: splits, critic, corridor, heads", () =>
+  it.effect("cross-field checks are all reported: splits, critic, corridor, heads, scale", () =>
     Effect.gen(function* () {
       const paths = yield* issuesOf({
         environment: { split: "nowhere" },
         evaluation: { splits: ["train"] },
         algorithm: { advantage: { estimator: "gae" } },
         objective: { preset: "epo", kappaLow: 1.5 },
-        policy: { model: { dModel: 30, heads: 4 } }
+        policy: { model: { dModel: 30, heads: 4 }, action: "generate", scale: "learned" }
       })
-      expect(paths.sort()).toEqual(["environment.split", "evaluation.splits[0]", "objective.kappaLow", "objective.value", "policy.model.heads"].sort())
+      expect(paths.sort()).toEqual(["environment.split", "evaluation.splits[0]", "objective.kappaLow", "objective.value", "policy.model.heads", "policy.scale"].sort())
     })
   )
 

@@ -91,7 +91,14 @@ export const OptimizerSpec = Schema.Struct({
   /** Warm-up as a fraction of the update steps (paper: 10%). */
   warmupRatio: fraction(0.1),
   /** The cosine floor as a fraction of the peak (paper: 0.2). */
-  minRatio: fraction(0.2)
+  minRatio: fraction(0.2),
+  /**
+   * Learning-rate multipliers by parameter name (optax multi_transform, torch parameter
+   * groups): Adam moves a parameter by about the learning rate per step whatever its
+   * gradient, too slowly for a single scalar such as `choice.logScale` at a rate set
+   * for the weights.
+   */
+  multipliers: withDefault(Schema.Record(Schema.String, Schema.Finite.pipe(Schema.check(Schema.isGreaterThan(0)))), {})
 })
 
 /** PPO epochs over shuffled mini-batches of rows (one row = one turn, CONTRACTS.md). */

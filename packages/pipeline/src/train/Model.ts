@@ -27,25 +27,32 @@ const freshTokenizer = (spec: PipelineSpec): Effect.Effect<Tokenizer.Tokenizer, 
 
 export const needsCritic = (spec: PipelineSpec): boolean => spec.objective.value !== undefined
 
+const learnsChoiceScale = (spec: PipelineSpec): boolean => spec.policy.scale === "learned"
+
 /** A fresh policy's configuration: `policy.model` over a vocabulary of `vocab` tokens. */
-const freshConfig = (spec: PipelineSpec, vocab: number) => ({ vocab, ...spec.policy.model, valueHead: needsCritic(spec) })
+const freshConfig = (spec: PipelineSpec, vocab: number) => ({ vocab, ...spec.policy.model, valueHead: needsCritic(spec), choiceScale: learnsChoiceScale(spec) })
 
-/** A stored configuration, with a value head added when the algorithm trains a critic. */
-const storedConfig = (spec: PipelineSpec, stored: PolicyConfig) => ({ ...stored, valueHead: stored.valueHead || needsCritic(spec) })
+/** A stored configuration, with a value head added when the algorithm trains a critic and a choice scale when the spec learns one. */
+const storedConfig = (spec: PipelineSpec, stored: PolicyConfig) => ({
+  ...stored,
+  valueHead: stored.valueHead || needsCritic(spec),
+  choiceScale: stored.choiceScale === true || learnsChoiceScale(spec)
+})
 
-const isValueHead = (name: string) => name.startsWith("value.")
+/** Parameters a spec may add to a stored policy. */
+const isAddable = (name: string) => name.startsWith("value.") || name === Params.choiceScale
 
 /**
- * Assigns stored weights to variables of the same names. A value head missing from the
- * weights keeps its fresh initialisation (a critic added to a warm-started policy);
- * anything else must match exactly.
+ * Assigns stored weights to variables of the same names. A value head or choice scale
+ * missing from the weights keeps its fresh initialisation (a critic or a scale added to a
+ * warm-started policy); anything else must match exactly.
  */
 export const restoreWeights = (
   variables: ReadonlyMap<string, tf.Variable>,
   weights: Safetensors.NamedArrays,
   file: string
 ): Effect.Effect<void, CheckpointError> => {
-  const keep = [...variables].filter(([name]) => !(isValueHead(name) && weights[name] === undefined))
+  const keep = [...variables].filter(([name]) => !(isAddable(name) && weights[name] === undefined))
   return Checkpoint.restore(new Map(keep), weights, file)
 }
 

@@ -41,7 +41,8 @@ export const adamw = (spec: PipelineSpec): Layer.Layer<Optimiser> => {
     b2: o.beta2,
     eps: o.epsilon,
     weightDecay: o.weightDecay,
-    ...(o.gradClip > 0 ? { maxGradNorm: o.gradClip } : {})
+    ...(o.gradClip > 0 ? { maxGradNorm: o.gradClip } : {}),
+    multipliers: o.multipliers
   })
   return Layer.succeed(Optimiser, {
     name: "adamw",

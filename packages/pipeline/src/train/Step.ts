@@ -10,7 +10,7 @@
  */
 import { EntropyHistory, type KlController } from "@epo/objective"
 import type { Prompt } from "@epo/household"
-import type { AdamW, PolicyShape } from "@epo/policy"
+import { type AdamW, Params, type PolicyShape } from "@epo/policy"
 import { Effect } from "effect"
 import type { TextCodec } from "../rollout/Agent.js"
 import type { OptimiserShape } from "./Optimiser.js"
@@ -51,6 +51,12 @@ const mean = (xs: ArrayLike<number>): number => {
   let s = 0
   for (let i = 0; i < xs.length; i++) s += xs[i]
   return s / xs.length
+}
+
+/** e^θ of a learned choice scale after the update (`policy/scale`), when the policy has one. */
+const choiceScale = (policy: PolicyShape): Record<string, number> => {
+  const theta = policy.variables.get(Params.choiceScale)
+  return theta === undefined ? {} : { "policy/scale": Math.exp(theta.dataSync()[0]!) }
 }
 
 export const run = (input: StepInput) =>
@@ -114,6 +120,7 @@ export const run = (input: StepInput) =>
       "optim/lr": learningRate,
       "optim/gradNorm": finite(updated.gradNorm),
       ...(hasKl ? { "kl/coefficient": trainer.kl.coefficient } : {}),
+      ...choiceScale(policy),
       ...Object.fromEntries(Object.entries(updated.metrics).map(([name, v]) => [`objective/${name}`, finite(v)]))
     }
     const output: StepOutput = {

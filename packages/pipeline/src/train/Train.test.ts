@@ -11,6 +11,7 @@ import * as Runs from "../runs/Runs.js"
 import * as RunStore from "../runs/RunStore.js"
 import * as Spec from "../spec/Spec.js"
 import { grpoEpo, ppoCritic, scoring } from "../testing/TinySpecs.js"
+import { loadCheckpoint } from "./Model.js"
 import * as Train from "./Train.js"
 import * as TrainingObjective from "./TrainingObjective.js"
 import { Term, Terms } from "@epo/objective"
@@ -101,6 +102,31 @@ describe("training loop", () => {
       }
       expect(typeof run.metrics.at(-1)!.values["objective/value_loss"]).toBe("number")
       expect(run.spec.policy).toMatchObject({ action: "score", normalisation: "token" })
+    })
+  )
+
+  it.effect("a learned choice scale is a parameter of the run: it starts at 0 and moves at its multiplied rate; an unknown multiplier is a spec error", () =>
+    Effect.gen(function* () {
+      const dir = tmp()
+      const scored = scoring(grpoEpo)
+      const input = {
+        ...scored,
+        totalSteps: 2,
+        policy: { ...scored.policy, scale: "learned" },
+        update: { epochs: 1, miniBatchSize: 64 },
+        optimizer: { learningRate: 1e-4, warmupRatio: 0, schedule: "constant", multipliers: { "choice.logScale": 100 } }
+      }
+      yield* runTo(input, dir)
+      const checkpoints = path.join(dir, "checkpoints")
+      const last = fs.readdirSync(checkpoints).filter((n) => n.startsWith("step-")).sort().at(-1)!
+      const stored = yield* loadCheckpoint(path.join(checkpoints, last))
+      expect(stored.config.choiceScale).toBe(true)
+      // Two optimiser steps of about 1e-4 x 100 each (an Adam step moves by at most about its rate).
+      const theta = Math.abs(stored.weights["choice.logScale"]!.data[0]!)
+      expect(theta).toBeGreaterThan(1e-3)
+      expect(theta).toBeLessThan(0.05)
+      const bad = yield* runTo({ ...input, optimizer: { multipliers: { "choice.scale": 2 } } }, tmp()).pipe(Effect.flip)
+      expect(String(bad)).toContain('optimizer.multipliers.choice.scale: the policy has no parameter named "choice.scale"')
     })
   )
 

@@ -38,6 +38,7 @@ import * as Recovery from "../runs/Recovery.js"
 import { RunStore, type RunStoreShape, layer as runStoreLayer, make as runStoreAt, type SavedCheckpoint } from "../runs/RunStore.js"
 import * as Spec from "../spec/Spec.js"
 import * as SpecPaths from "../spec/SpecPaths.js"
+import { SpecError } from "../spec/SpecError.js"
 import { TrainingObjective, fromConfig } from "./TrainingObjective.js"
 import * as Trainer from "./TrainerState.js"
 import * as Step from "./Step.js"
@@ -186,6 +187,12 @@ export const train = (options: TrainOptions) =>
     const controller = klController(spec)
     const K = spec.totalSteps
 
+    const unknown = Object.keys(spec.optimizer.multipliers).filter((name) => !policy.variables.has(name))
+    if (unknown.length > 0)
+      return yield* new SpecError({
+        source: "spec",
+        issues: unknown.map((name) => ({ path: `optimizer.multipliers.${name}`, message: `the policy has no parameter named "${name}"` }))
+      })
     const params = new Map([...policy.variables].map(([k, v]) => [k, v as tf.Tensor]))
     let optState: AdamW.AdamWState
     let trainer: Trainer.TrainerState

@@ -39,6 +39,20 @@ describe("AdamW", () => {
     })
   })
 
+  it("multiplies the learning rate of the parameters named in `multipliers` (parameter groups)", () => {
+    const opt = AdamW.adamw(Effect.runSync(AdamW.decodeConfig({ weightDecay: 0, multipliers: { fast: 50 } })))
+    const params = new Map([["slow", tf.tensor1d([0])], ["fast", tf.tensor1d([0])]])
+    const state = opt.init(params)
+    const grads = new Map([["slow", tf.tensor1d([0.3])], ["fast", tf.tensor1d([-0.003])]])
+    // The first step moves each parameter by its learning rate against the gradient's sign.
+    const r = opt.update(grads, state, params, 1e-3)
+    expectValues(r.updates.get("slow"), [-1e-3])
+    expectValues(r.updates.get("fast"), [5e-2])
+    tf.dispose([...params.values(), ...grads.values(), ...r.updates.values()])
+    AdamW.dispose(state)
+    AdamW.dispose(r.state)
+  })
+
   it("clips the global gradient norm (torch's clip_grad_norm_) and reports the unclipped norm", () => {
     const opt = AdamW.adamw(Effect.runSync(AdamW.decodeConfig({ maxGradNorm: 0.5 })))
     const params = new Map([["a", tf.tensor1d([0])], ["b", tf.tensor1d([0])]])

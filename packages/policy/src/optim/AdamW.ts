@@ -23,7 +23,9 @@ export const AdamWConfig = Schema.Struct({
   /** Decoupled weight decay λ (torch's default 0.01). */
   weightDecay: Schema.Finite.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)), Schema.withDecodingDefaultKey(Effect.succeed(0.01))),
   /** Clip the global gradient norm to this value; absent: no clipping. */
-  maxGradNorm: Schema.optionalKey(Schema.Finite.pipe(Schema.check(Schema.isGreaterThan(0))))
+  maxGradNorm: Schema.optionalKey(Schema.Finite.pipe(Schema.check(Schema.isGreaterThan(0)))),
+  /** Learning-rate multipliers by parameter name (parameter groups); absent names: 1. */
+  multipliers: Schema.optionalKey(Schema.Record(Schema.String, Schema.Finite.pipe(Schema.check(Schema.isGreaterThan(0)))))
 })
 export type AdamWConfig = typeof AdamWConfig.Type
 
@@ -92,14 +94,15 @@ export const adamw = (config: AdamWConfig): AdamW => ({
         nu.set(name, tf.clone(state.nu.get(name)!))
         continue
       }
-      const attrs = { scale, b1, b2, eps, weightDecay, learningRate, c1, c2 }
+      const lr = learningRate * (config.multipliers?.[name] ?? 1)
+      const attrs = { scale, b1, b2, eps, weightDecay, learningRate: lr, c1, c2 }
       const [m, v, u] = native ? NativeOps.adamw(params.get(name)!, g0, m0, state.nu.get(name)!, attrs) : tf.tidy(() => {
         const g = scale === 1 ? g0 : tf.mul(g0, scale)
         const m = tf.add(tf.mul(m0, b1), tf.mul(g, 1 - b1))
         const v = tf.add(tf.mul(state.nu.get(name)!, b2), tf.mul(tf.square(g), 1 - b2))
         const direction = tf.div(tf.mul(m, c1), tf.add(tf.sqrt(tf.mul(v, c2)), eps))
         const decayed = weightDecay === 0 ? direction : tf.add(direction, tf.mul(params.get(name)!, weightDecay))
-        return [m, v, tf.mul(decayed, -learningRate)]
+        return [m, v, tf.mul(decayed, -lr)]
       })
       mu.set(name, m)
       nu.set(name, v)
