@@ -5,9 +5,7 @@
  * sentence are cut from the observation (the task has its own line) and whitespace is
  * collapsed, so the prompt stays a few dozen tokens.
  */
-import { Memory } from "@epo/env"
-import type { ParsedResponse } from "./Parsed.js"
-import { invalidActionPenalty } from "./VerlAgent.js"
+import { Memory, PromptFormats } from "@epo/env"
 
 const banner = "-= Welcome to TextWorld, ALFRED! =-"
 const taskMarker = "Your task is to: "
@@ -41,13 +39,5 @@ export const render = (memory: Memory.EpisodeMemory, options: RenderOptions = {}
   ].join("\n")
 }
 
-export interface ParseOptions {
-  readonly penalty?: number
-}
-
 /** The bare command: valid when the trimmed answer is one non-empty line; sent either way. */
-export const parse = (response: string, options: ParseOptions = {}): ParsedResponse => {
-  const action = response.trim()
-  const valid = action.length > 0 && !action.includes("\n")
-  return { action, valid, penalty: valid ? 0 : (options.penalty ?? invalidActionPenalty) }
-}
+export const parse = PromptFormats.parseBareCommand

@@ -20,8 +20,7 @@
  * The answer is the bare command, as in the compact prompt.
  */
 import { Memory } from "@epo/env"
-import { compactObservation, parse as parseCompact, type ParseOptions } from "./Compact.js"
-import type { ParsedResponse } from "./Parsed.js"
+import { compactObservation, parse as parseCompact } from "./Compact.js"
 
 export interface Notes {
   /** Every receptacle of the room, from the first observation. */
@@ -117,4 +116,4 @@ export const render = (memory: Memory.EpisodeMemory, options: RenderOptions = {}
 }
 
 /** The bare command, as the compact prompt's answers. */
-export const parse = (response: string, options: ParseOptions = {}): ParsedResponse => parseCompact(response, options)
+export const parse = parseCompact

@@ -6,7 +6,7 @@
  * "observaitons": a model fine-tuned on verl-agent prompts sees the same text here.
  */
 import { Memory } from "@epo/env"
-import type { ParsedResponse } from "./Parsed.js"
+import { PromptFormats, type ParsedResponse } from "@epo/env"
 
 /** The first step's template (no history). */
 export const templateNoHistory =
@@ -32,8 +32,6 @@ export const templateWithHistory =
 /** verl-agent's `env.history_length` default for ALFWorld. */
 export const defaultHistoryLength = 2
 
-/** The reward penalty verl-agent applies to a response with an invalid format (`invalid_action_penalty_coef`). */
-export const invalidActionPenalty = 0.1
 
 // Python's str.format for our templates: one pass, so inserted text is never re-expanded.
 const fill = (template: string, values: Readonly<Record<string, string | number>>): string =>
@@ -91,7 +89,7 @@ const cjk = /[\u4e00-\u9fff]/
  * the opening one yields an empty but "valid" action; here that is malformed.
  */
 export const parse = (response: string, options: ParseOptions = {}): ParsedResponse => {
-  const penalty = options.penalty ?? invalidActionPenalty
+  const penalty = options.penalty ?? PromptFormats.invalidActionPenalty
   const lower = response.toLowerCase()
   const start = lower.indexOf("<action>")
   const end = start === -1 ? -1 : lower.indexOf("</action>", start + "<action>".length)

@@ -1,5 +1,5 @@
 export * as VerlAgent from "./VerlAgent.js"
 export * as Compact from "./Compact.js"
 export * as Notebook from "./Notebook.js"
-export type { ParsedResponse } from "./Parsed.js"
+export type { ParsedResponse } from "@epo/env"
 export { type FormatName, type FormatOptions, formatNames, formats, make, type PromptFormat } from "./Format.js"

@@ -7,9 +7,7 @@
  * command. The full valid-action list (hundreds of commands) is left out: it is what the
  * `score` action mode ranks, and it would not fit a small model's context.
  */
-import { Memory } from "@epo/env"
-import { invalidActionPenalty } from "./Epo.js"
-import type { ParsedResponse } from "./Parsed.js"
+import { Memory, PromptFormats } from "@epo/env"
 
 const ascii: Readonly<Record<string, string>> = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "--", "\u2013": "-" }
 
@@ -42,13 +40,5 @@ export const render = (memory: Memory.EpisodeMemory, options: RenderOptions = {}
   ].join("\n")
 }
 
-export interface ParseOptions {
-  readonly penalty?: number
-}
-
 /** The bare command: valid when the trimmed answer is one non-empty line; sent either way. */
-export const parse = (response: string, options: ParseOptions = {}): ParsedResponse => {
-  const action = response.trim()
-  const valid = action.length > 0 && !action.includes("\n")
-  return { action, valid, penalty: valid ? 0 : (options.penalty ?? invalidActionPenalty) }
-}
+export const parse = PromptFormats.parseBareCommand

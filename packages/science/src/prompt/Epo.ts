@@ -6,7 +6,7 @@
  * ../shared/data/science/epo_prompts.json), filled as Python's str.format fills them.
  */
 import { Memory } from "@epo/env"
-import type { ParsedResponse } from "./Parsed.js"
+import { PromptFormats, type ParsedResponse } from "@epo/env"
 
 /** The first step's template (SCIWORLD_TEMPLATE_NO_HIS). */
 export const templateNoHistory =
@@ -97,8 +97,6 @@ export const templateWithHistory =
 /** build_text_obs's default history_length. */
 export const defaultHistoryLength = 2
 
-/** The reward penalty of an answer that fails the projection (use_invalid_action_penalty, coefficient 0.1). */
-export const invalidActionPenalty = 0.1
 
 /** Python's str.format for these templates, in one pass: {name} is replaced, {{ and }} become braces. */
 export const pythonFormat = (template: string, values: Readonly<Record<string, string | number>>): string =>
@@ -191,7 +189,7 @@ const pySlice = (s: string, a: number, b: number): string => (b <= a ? "" : s.sl
  * Unlike verl-agent's ALFWorld projection, the response is not lower-cased.
  */
 export const parse = (response: string, options: ParseOptions = {}): ParsedResponse => {
-  const penalty = options.penalty ?? invalidActionPenalty
+  const penalty = options.penalty ?? PromptFormats.invalidActionPenalty
   const start = response.indexOf("<action>")
   const end = response.indexOf("</action>")
   if (start === -1 || end === -1) return { action: lastCodePoints(response, 20), valid: false, penalty }
