@@ -26,13 +26,14 @@ import type { PipelineSpecInput } from "./Spec.js"
 
 /**
  * The household starting policies shipped in @epo/policy (Pretrained), one per action mode.
- * Scoring learns the inverse temperature of its choice softmax (`policy.scale`), at 100
- * times the learning rate (docs/objectives.md "Action scoring").
+ * Scoring learns the inverse temperature of its choice softmax (`policy.scale`), at 300
+ * times the learning rate (docs/objectives.md "Action scoring"; 300 ended 14 points up
+ * where 100 ended 9 in a PPO probe, docs/results.md).
  */
 const scoring = {
   policy: { checkpoint: Pretrained.householdScore, action: "score", normalisation: Pretrained.householdScoreSettings.normalisation, scale: "learned" },
   prompt: { prompt: Pretrained.householdScoreSettings.format, historyLength: Pretrained.householdScoreSettings.historyLength },
-  multipliers: { "choice.logScale": 100 }
+  multipliers: { "choice.logScale": 300 }
 } as const
 const generating = {
   policy: { checkpoint: Pretrained.householdGenerate, action: "generate" },
