@@ -9,7 +9,7 @@ import { Random } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
-import { Ops, Sampling } from "@epo/policy"
+import { Choice, Ops, Params, Sampling } from "@epo/policy"
 
 const { tokenStats } = Ops.TokenStats
 const { sample } = Sampling
@@ -89,6 +89,52 @@ describe("sampling", () => {
         // ranking by probability let index 3 outrank the likelier index 6 under top-k 1.
         examples: [[[0, 0, -0.003865534672513604, 2.9077162080304886e-17, 0, 0, 1.27675647831893e-15, 0, 0, 0], 1, 0.10003859562158075, 0]]
       }
+    )
+  })
+})
+
+describe("the learned choice scale (docs/objectives.md, Action scoring)", () => {
+  // A tiny scoring model with weights scaled up from the 0.02 init, so that candidate
+  // scores differ by more than rounding.
+  const config = { vocab: 20, dModel: 8, layers: 1, heads: 2, context: 24, positions: "learned", valueHead: false, critic: "head", choiceScale: true, dropout: "none" } as const
+  const tokens = fc.integer({ min: 3, max: 19 })
+  const rowArb = fc.record({
+    prompt: fc.array(tokens, { minLength: 1, maxLength: 6 }),
+    candidates: fc.uniqueArray(fc.array(tokens, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 5, selector: (c) => c.join(",") })
+  })
+
+  it("raising θ never raises a decision's entropy and never lowers the probability of its best-scored candidate", () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 3 }),
+        fc.double({ min: -1.5, max: 1.5, noNaN: true }),
+        fc.double({ min: 0.01, max: 1.5, noNaN: true }),
+        fc.constantFrom(0.5, 1, 1.7),
+        fc.nat({ max: 1000 }),
+        (raw, theta, rise, temperature, seed) => {
+          const vars = Params.init(config, Random.key(seed))
+          tf.tidy(() => vars.forEach((v) => v.shape.length === 2 && v.assign(tf.mul(v, 40))))
+          const rows = raw.map((r) => ({ prompt: Int32Array.from(r.prompt), candidates: r.candidates.map((c) => Int32Array.from(c)) }))
+          const options = { temperature, normalisation: "token" as const }
+          const scores = Choice.scoresSync(vars, config, rows, "token").scores
+          const at = (th: number) => {
+            Params.get(vars, Params.choiceScale).assign(tf.tensor1d([th]))
+            return tf.tidy(() => {
+              const best = rows.map((_, b) => scores[b].indexOf(Math.max(...scores[b])))
+              const ev = Choice.evaluateChoices(vars, config, rows.map((r, b) => ({ ...r, choice: best[b] })), options)
+              return { entropy: ev.entropy.dataSync().slice(), logp: ev.logp.dataSync().slice() }
+            })
+          }
+          const low = at(theta)
+          const high = at(theta + rise)
+          Params.dispose(vars)
+          rows.forEach((_, b) => {
+            expect(high.entropy[b]).toBeLessThanOrEqual(low.entropy[b] + 1e-5)
+            expect(high.logp[b]).toBeGreaterThanOrEqual(low.logp[b] - 1e-5)
+          })
+        }
+      ),
+      { numRuns: 60 }
     )
   })
 })
