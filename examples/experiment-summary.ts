@@ -13,7 +13,8 @@
  *    ppo), per seed on the same evaluation games and sampling keys, mean [CI] in points;
  *    `--pair A:B` adds A against B (e.g. --pair ppo+epo:ppo+entropy for the ablation).
  * 4. Entropy dynamics and drift by training phase (before and after K/2): token-entropy
- *    mean, its variance over tokens and across turn indices; KL to the starting policy,
+ *    mean, its variance over tokens and across turn indices, the learned choice scale e^θ
+ *    (`policy/scale`, n/a without one); KL to the starting policy,
  *    inadmissible commands, turns per episode, the EPO smoothing term.
  *
  *   npx tsx examples/experiment-summary.ts runs/experiment [--pair A:B ...]
@@ -116,8 +117,9 @@ const fixed = (d: number) => (x: number) => x.toFixed(d)
 const pct = (x: number) => (100 * x).toFixed(1)
 
 console.log("### Entropy dynamics by phase (1st half / 2nd half of the update steps)\n")
-header(["method", "entropy mean", "token-entropy variance", "variance across turns"])
-for (const m of methods) row([m.name, byPhase(m, "entropy/mean", fixed(3)), byPhase(m, "entropy/variance", fixed(3)), byPhase(m, "entropy/turnVariance", fixed(4))])
+header(["method", "entropy mean", "token-entropy variance", "variance across turns", "choice scale e^θ"])
+for (const m of methods)
+  row([m.name, byPhase(m, "entropy/mean", fixed(3)), byPhase(m, "entropy/variance", fixed(3)), byPhase(m, "entropy/turnVariance", fixed(4)), byPhase(m, "policy/scale", fixed(2))])
 
 console.log("\n### Drift by phase (1st half / 2nd half)\n")
 header(["method", "KL to the starting policy", "inadmissible commands (% of turns)", "turns per episode", "smoothing term L_smooth"])
