@@ -8,6 +8,7 @@
  * writes into the output folder:
  *   success-<split>.svg        evaluation success per split, by update steps completed
  *   entropy.svg                token entropy (batch mean) by update step
+ *   scale.svg                  the learned choice scale e^θ by update step (runs that learn one)
  *   corridor-<method>.svg      each EPO method's entropy inside [kappa_l Hbar_k, kappa_r Hbar_k]
  *   heatmap-<method>.svg       mean entropy by turn index and update step, one colour scale for all
  *   entropy-by-turn.svg        mean entropy by turn index, first and second half of training
@@ -43,6 +44,9 @@ const standalone = (svg: string) => svg.replace(/^(<svg[^>]*>)/, '$1<rect width=
 const figures: Array<readonly [string, string]> = [
   ...methods.splits.map((split) => [`success-${fileName(split)}.svg`, Figures.successPlot(methods, split, size)] as const),
   ["entropy.svg", Figures.entropyPlot(methods, size)],
+  ...(methods.list.some((m) => m.runs.some((r) => r.metrics.some((x) => typeof x.values["policy/scale"] === "number")))
+    ? [["scale.svg", Figures.metricPlot(methods, "policy/scale", "learned choice scale e^θ", size)] as const]
+    : []),
   ...methods.list.filter(Figures.hasCorridor).map((m) => [`corridor-${fileName(m.name)}.svg`, Figures.corridorPlot(methods, m, size)] as const),
   ...Figures.heatmaps(methods, size).map((svg, i) => [`heatmap-${fileName(methods.list[i].name)}.svg`, svg] as const),
   ["entropy-by-turn.svg", Figures.entropyByTurnPlot(methods, size)]
