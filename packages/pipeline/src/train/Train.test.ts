@@ -133,26 +133,28 @@ describe("training loop", () => {
   it.effect.each([
     ["generate", grpoEpo],
     ["score", scoring(grpoEpo)]
-  ] as const)("gradient accumulation (%s): micro-batches of 2 rows give the run of one pass per mini-batch", ([, input]) =>
+  ] as const)("gradient accumulation (%s): micro-batches of 2 rows, or of 100 tokens, give the run of one pass per mini-batch", ([, input]) =>
     Effect.gen(function* () {
-      const spec = (microBatchSize: number) => ({
+      const spec = (microBatchSize: number, microBatchTokens = 24576) => ({
         ...input,
         totalSteps: 2,
         objective: { preset: "epo", kl: { coefficient: 0.01 }, lossAggregation: "multi-turn-mean" },
-        update: { epochs: 1, miniBatchSize: 64, microBatchSize }
+        update: { epochs: 1, miniBatchSize: 64, microBatchSize, microBatchTokens }
       })
-      const [whole, parts] = [tmp(), tmp()]
+      const [whole, rows, tokens] = [tmp(), tmp(), tmp()]
       yield* runTo(spec(64), whole)
-      yield* runTo(spec(2), parts)
-      const [a, b] = [yield* Runs.load(whole), yield* Runs.load(parts)]
+      yield* runTo(spec(2), rows)
+      yield* runTo(spec(64, 100), tokens)
+      const a = yield* Runs.load(whole)
       expect(a.metrics[0].values["batch/rows"]).toBeGreaterThan(4)
-      for (const [ra, rb] of a.metrics.map((r, i) => [r, b.metrics[i]] as const)) {
-        for (const [name, va] of Object.entries(ra.values)) {
-          const vb = rb.values[name]
-          if (typeof va !== "number" || typeof vb !== "number") expect(vb, name).toEqual(va)
-          else expect(Math.abs(va - vb), `step ${ra.step} ${name}: ${va} vs ${vb}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(va)))
+      for (const b of [yield* Runs.load(rows), yield* Runs.load(tokens)])
+        for (const [ra, rb] of a.metrics.map((r, i) => [r, b.metrics[i]] as const)) {
+          for (const [name, va] of Object.entries(ra.values)) {
+            const vb = rb.values[name]
+            if (typeof va !== "number" || typeof vb !== "number") expect(vb, name).toEqual(va)
+            else expect(Math.abs(va - vb), `step ${ra.step} ${name}: ${va} vs ${vb}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(va)))
+          }
         }
-      }
     })
   )
 
