@@ -8,6 +8,7 @@
 import type { ConfigError } from "@epo/core"
 import type { Effect, Layer } from "effect"
 import type { Environment } from "./Environment.js"
+import type { PromptFormat } from "./PromptFormat.js"
 
 /** The options a spec gives every prompt format: its history window and invalid-answer penalty. */
 export interface PromptOptions {
@@ -16,12 +17,8 @@ export interface PromptOptions {
   readonly penalty: number
 }
 
-/**
- * `Expert` names the experts a warm start can clone (`warmStart.expert`); `Format` is the
- * prompt format the consumer renders with (the pipeline's: @epo/household's PromptFormat,
- * which every environment's formats fit).
- */
-export interface Registration<Expert extends string = string, Format = unknown> {
+/** `Expert` names the experts a warm start can clone (`warmStart.expert`). */
+export interface Registration<Expert extends string = string> {
   readonly name: string
   /** The experts `layer` can answer `expertCommand` with; none: the environment has one, whatever name is asked. */
   readonly experts: ReadonlyArray<Expert>
@@ -32,7 +29,7 @@ export interface Registration<Expert extends string = string, Format = unknown> 
   /** The prompt formats it renders, by name (`environment.prompt`). */
   readonly promptFormats: ReadonlyArray<string>
   /** The format named `name`; an unknown name is a ConfigError naming `field`. */
-  readonly promptFormat: (name: string, options: PromptOptions, field: string) => Effect.Effect<Format, ConfigError>
+  readonly promptFormat: (name: string, options: PromptOptions, field: string) => Effect.Effect<PromptFormat, ConfigError>
   /**
    * The vocabulary of a fresh policy (an "epo-word-vocabulary" file, @epo/policy Vocabulary)
    * and where it came from; none: @epo/policy's household vocabulary, whose character

@@ -21,7 +21,7 @@ export const registration = {
   splits: splitNames,
   evaluationSplits: splitNames.filter((s) => Object.keys(splits[s].evaluation).length > 0),
   ...prompts
-} as const satisfies Registration<ExpertName, Prompt.PromptFormat>
+} as const satisfies Registration<ExpertName>
 
 export const corridor = {
   name: "corridor",
@@ -30,4 +30,4 @@ export const corridor = {
   splits: Corridor.splits,
   evaluationSplits: Corridor.splits,
   ...prompts
-} as const satisfies Registration<never, Prompt.PromptFormat>
+} as const satisfies Registration<never>

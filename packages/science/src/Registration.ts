@@ -22,4 +22,4 @@ export const registration = {
   promptFormat: Prompt.make,
   /** The word vocabulary (an "epo-word-vocabulary" file) for fresh policies: built by scripts/build-vocab.ts. */
   vocabulary: { data: vocabulary as unknown, source: "packages/science/src/data/science-vocab.json" }
-} as const satisfies Registration<never, Prompt.PromptFormat>
+} as const satisfies Registration<never>

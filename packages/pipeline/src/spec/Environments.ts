@@ -7,15 +7,14 @@
  */
 import type { Registration } from "@epo/env"
 import { registrations } from "@epo/environments"
-import type { Prompt } from "@epo/household"
 
 type Registered = (typeof registrations)[number]
 export type EnvironmentName = Registered["name"]
 /** The experts whose commands warm starts clone: every environment's (household's; the others have one). */
 export type ExpertName = Registered["experts"][number]
 
-/** An environment as the pipeline uses it: its prompts render into @epo/household's PromptFormat. */
-export type EnvironmentInfo = Registration<ExpertName, Prompt.PromptFormat>
+/** An environment as the pipeline uses it. */
+export type EnvironmentInfo = Registration<ExpertName>
 
 // Typed as the pipeline uses them: a registration that does not fit fails to compile here.
 const registered: ReadonlyArray<EnvironmentInfo & { readonly name: EnvironmentName }> = registrations
