@@ -35,13 +35,17 @@ const paintNames = (color: string) => ({
   nameInStateOfMatter: { solid: `dried ${color} paint`, liquid: `${color} paint`, gas: `gaseous ${color} paint` }
 })
 
-export const material = (className: string): Material => {
+/** Each class's starting properties, made once: `material` copies them. */
+const templates = new Map<string, Material>()
+
+const template = (className: string): Material => {
   const m = materials()[className]
   if (m === undefined) throw new ScienceDataError({ file: "materials.json", message: `no material class ${className}` })
   const names = className.endsWith("PaintProp") ? paintNames(m.color) : { substanceName: m.substanceName, nameInStateOfMatter: m.nameInStateOfMatter }
   return {
     className,
-    ...names,
+    substanceName: names.substanceName,
+    nameInStateOfMatter: names.nameInStateOfMatter,
     color: m.color,
     temperatureC: m.temperatureC,
     thermalConductivity: m.thermalConductivity,
@@ -54,5 +58,32 @@ export const material = (className: string): Material => {
     combustionTicks: m.combustionTicks,
     electricallyConductive: m.electricallyConductive,
     frictionCoefficient: m.frictionCoefficient
+  }
+}
+
+/**
+ * A fresh copy of a class's properties. Copied field by field from a template made once
+ * (objects are made every tick, e.g. a self-watering pot's water), so every material has
+ * one shape; `nameInStateOfMatter` is shared, as it is never changed.
+ */
+export const material = (className: string): Material => {
+  let t = templates.get(className)
+  if (t === undefined) templates.set(className, (t = template(className)))
+  return {
+    className: t.className,
+    substanceName: t.substanceName,
+    nameInStateOfMatter: t.nameInStateOfMatter,
+    color: t.color,
+    temperatureC: t.temperatureC,
+    thermalConductivity: t.thermalConductivity,
+    stateOfMatter: t.stateOfMatter,
+    boilingPoint: t.boilingPoint,
+    meltingPoint: t.meltingPoint,
+    combustionPoint: t.combustionPoint,
+    isCombusting: t.isCombusting,
+    hasCombusted: t.hasCombusted,
+    combustionTicks: t.combustionTicks,
+    electricallyConductive: t.electricallyConductive,
+    frictionCoefficient: t.frictionCoefficient
   }
 }

@@ -710,7 +710,8 @@ const tickBase = (st: TickState): boolean => {
   if (st.tickedAt === context.tickEpoch) return false
   const obj = st.obj
   const m = st.material
-  if (m !== undefined) combustionTick(obj, m)
+  // combustionTick changes nothing unless the object burns or has reached its combustion point.
+  if (m !== undefined && (m.isCombusting || m.temperatureC >= m.combustionPoint)) combustionTick(obj, m)
   st.refresh()
   const hot = st.hot
   // Transfer between objects at the same temperature changes nothing, so when this object
