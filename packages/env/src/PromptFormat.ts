@@ -42,6 +42,21 @@ export const parseBareCommand = (response: string, options: { readonly penalty?:
   return { action, valid, penalty: valid ? 0 : (options.penalty ?? invalidActionPenalty) }
 }
 
+/** A format named `name` from a module's `render` and `parse`, both given the format's options. */
+export const fromModule =
+  (
+    name: string,
+    module: {
+      readonly render: (memory: EpisodeMemory, options: FormatOptions) => string
+      readonly parse: (response: string, options: FormatOptions) => ParsedResponse
+    }
+  ) =>
+  (options: FormatOptions): PromptFormat => ({
+    name,
+    render: (memory) => module.render(memory, options),
+    parse: (response) => module.parse(response, options)
+  })
+
 /** An environment's formats by name, and `make`, which builds one or fails with a ConfigError naming `field`. */
 export const registry = <Formats extends Readonly<Record<string, (options: FormatOptions) => PromptFormat>>>(formats: Formats, what: string) => {
   const names = Object.keys(formats) as ReadonlyArray<keyof Formats & string>

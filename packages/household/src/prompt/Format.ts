@@ -4,7 +4,7 @@
  * "compact" the prompt for small models (bare commands), "notebook" the compact prompt with
  * what the agent has seen so far.
  */
-import { type FormatOptions, type PromptFormat, PromptFormats } from "@epo/env"
+import { PromptFormats } from "@epo/env"
 import * as Compact from "./Compact.js"
 import * as Notebook from "./Notebook.js"
 import * as VerlAgent from "./VerlAgent.js"
@@ -13,21 +13,9 @@ export type { FormatOptions, PromptFormat } from "@epo/env"
 
 const registry = PromptFormats.registry(
   {
-    "verl-agent": (o: FormatOptions): PromptFormat => ({
-      name: "verl-agent",
-      render: (memory) => VerlAgent.render(memory, o),
-      parse: (response) => VerlAgent.parse(response, o)
-    }),
-    compact: (o: FormatOptions): PromptFormat => ({
-      name: "compact",
-      render: (memory) => Compact.render(memory, o),
-      parse: (response) => Compact.parse(response, o)
-    }),
-    notebook: (o: FormatOptions): PromptFormat => ({
-      name: "notebook",
-      render: (memory) => Notebook.render(memory, o),
-      parse: (response) => Notebook.parse(response, o)
-    })
+    "verl-agent": PromptFormats.fromModule("verl-agent", VerlAgent),
+    compact: PromptFormats.fromModule("compact", Compact),
+    notebook: PromptFormats.fromModule("notebook", Notebook)
   },
   "prompt format"
 )

@@ -5,7 +5,7 @@
  * answers are "<think>…</think><action>…</action>"), "compact" the prompt for small models
  * (bare commands).
  */
-import { type FormatOptions, type PromptFormat, PromptFormats } from "@epo/env"
+import { PromptFormats } from "@epo/env"
 import * as Compact from "./Compact.js"
 import * as Epo from "./Epo.js"
 
@@ -13,16 +13,8 @@ export type { FormatOptions, PromptFormat } from "@epo/env"
 
 const registry = PromptFormats.registry(
   {
-    "verl-agent": (o: FormatOptions): PromptFormat => ({
-      name: "verl-agent",
-      render: (memory) => Epo.render(memory, o),
-      parse: (response) => Epo.parse(response, o)
-    }),
-    compact: (o: FormatOptions): PromptFormat => ({
-      name: "compact",
-      render: (memory) => Compact.render(memory, o),
-      parse: (response) => Compact.parse(response, o)
-    })
+    "verl-agent": PromptFormats.fromModule("verl-agent", Epo),
+    compact: PromptFormats.fromModule("compact", Compact)
   },
   "science prompt format"
 )
