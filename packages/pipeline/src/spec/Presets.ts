@@ -83,21 +83,20 @@ const scienceSetup = {
 
 const scienceAlpha = 0.05
 
+/** A +EPO method on science: the paper's objective with ScienceWorld's alpha. */
+const scienceEpo = <M extends "ppo+epo" | "grpo+epo">(method: M) =>
+  ({
+    ...scienceSetup,
+    name: `science-${method}` as const,
+    ...paperMethods[method],
+    objective: { ...paperMethods[method].objective, alpha: scienceAlpha }
+  }) as const
+
 export const sciencePresets = {
   "science-ppo": { ...scienceSetup, name: "science-ppo", ...paperMethods.ppo },
-  "science-ppo+epo": {
-    ...scienceSetup,
-    name: "science-ppo+epo",
-    ...paperMethods["ppo+epo"],
-    objective: { ...paperMethods["ppo+epo"].objective, alpha: scienceAlpha }
-  },
+  "science-ppo+epo": scienceEpo("ppo+epo"),
   "science-grpo": { ...scienceSetup, name: "science-grpo", ...paperMethods.grpo },
-  "science-grpo+epo": {
-    ...scienceSetup,
-    name: "science-grpo+epo",
-    ...paperMethods["grpo+epo"],
-    objective: { ...paperMethods["grpo+epo"].objective, alpha: scienceAlpha }
-  }
+  "science-grpo+epo": scienceEpo("grpo+epo")
 } as const satisfies Record<string, PipelineSpecInput>
 
 export const presets = {
