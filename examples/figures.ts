@@ -34,7 +34,8 @@ if (dirs.length === 0) {
   console.error(`figures: no run directories in ${root}`)
   process.exit(1)
 }
-const methods = Figures.methods(await Effect.runPromise(Runs.loadAll(dirs)))
+const runs = await Effect.runPromise(Runs.loadAll(dirs))
+const methods = Figures.methods(runs)
 
 const size = { width: 560, height: 300 }
 const fileName = (name: string) => name.replace(/[^A-Za-z0-9._+-]+/g, "-")
@@ -44,9 +45,7 @@ const standalone = (svg: string) => svg.replace(/^(<svg[^>]*>)/, '$1<rect width=
 const figures: Array<readonly [string, string]> = [
   ...methods.splits.map((split) => [`success-${fileName(split)}.svg`, Figures.successPlot(methods, split, size)] as const),
   ["entropy.svg", Figures.entropyPlot(methods, size)],
-  ...(methods.list.some((m) => m.runs.some((r) => r.metrics.some((x) => typeof x.values["policy/scale"] === "number")))
-    ? [["scale.svg", Figures.metricPlot(methods, "policy/scale", "learned choice scale e^θ", size)] as const]
-    : []),
+  ...(Runs.metricKeysOf(runs).includes("policy/scale") ? [["scale.svg", Figures.metricPlot(methods, "policy/scale", "learned choice scale e^θ", size)] as const] : []),
   ...methods.list.filter(Figures.hasCorridor).map((m) => [`corridor-${fileName(m.name)}.svg`, Figures.corridorPlot(methods, m, size)] as const),
   ...Figures.heatmaps(methods, size).map((svg, i) => [`heatmap-${fileName(methods.list[i].name)}.svg`, svg] as const),
   ["entropy-by-turn.svg", Figures.entropyByTurnPlot(methods, size)]
