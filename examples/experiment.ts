@@ -2,7 +2,8 @@
  * The EPO experiment on the household environment: PPO, PPO+EPO, GRPO, GRPO+EPO and the
  * ablation PPO + the multi-turn entropy bonus without smoothing (`ppo+entropy`, the same
  * lambda), several seeds each, all from the shipped starting policy, plus a lambda sweep
- * of PPO+EPO. A paired design: every run evaluates the same games of
+ * of PPO+EPO. With `--env science` the same design runs the `science-*` presets (a
+ * generating policy warm-started from the gold agent's demonstrations) on ScienceWorld. A paired design: every run evaluates the same games of
  * `eval_in_distribution` and `eval_out_of_distribution` with the same sampling keys
  * (`evaluation.seed` is pinned, whatever the run's seed), and runs of one seed see the
  * same training games and rollout keys whatever the method. It only drives the `epo`
@@ -14,10 +15,16 @@
  *   2. print `epo compare` over all runs and write `epo report` to <out>/report.html;
  *      `examples/experiment-summary.ts <out>` prints the tables with confidence intervals.
  *
- *   npx tsx examples/experiment.ts [--out runs/experiment] [--seeds 1,2,3,4,5]
- *     [--methods ppo,ppo+epo,grpo,grpo+epo,ppo+entropy] [--sweep 0.01,0.1] [--sweep-seeds 1,2,3]
- *     [--steps 60] [--lr 0.0001] [--groups 4] [--group-size 4] [--turns 20] [--eval-games 128]
+ *   npx tsx examples/experiment.ts [--env household|science] [--out runs/experiment]
+ *     [--seeds 1,2,3,4,5] [--methods ppo,ppo+epo,grpo,grpo+epo,ppo+entropy] [--sweep 0.01,0.1]
+ *     [--sweep-seeds 1,2,3] [--steps 60] [--lr 0.0001] [--groups 4] [--group-size 4]
+ *     [--turns 20 | 30 on science] [--temperature 1 | 0.7 on science] [--eval-games 128]
  *     [--eval-every 20] [--budget SECONDS] [--parallel 2] [--set key=value ...] [--dry-run]
+ *
+ * `--temperature` samples both training rollouts and evaluations at that temperature (the
+ * objective's log-probabilities use it too). Science defaults to 0.7: at 1 the
+ * warm-started generator writes an unknown command on 79% of turns and wins none of its
+ * training episodes, so there is nothing to learn from.
  *
  * Runs end after `--steps` updates, not after a wall time, so that a loaded machine
  * changes how long a run takes but never what it computes. `--budget` is an optional
@@ -36,6 +43,9 @@ const argument = (name: string, fallback: string): string => {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
 }
 const list = (name: string, fallback: string): Array<string> => argument(name, fallback).split(",").filter((x) => x !== "")
+const science = argument("env", "household") === "science"
+/** The preset of a method on the chosen environment (`ppo` -> `science-ppo` on science). */
+const presetOf = (method: string) => (science ? `science-${method}` : method)
 const dryRun = process.argv.includes("--dry-run")
 const out = argument("out", path.join("runs", "experiment"))
 const seeds = list("seeds", "1,2,3,4,5").map(Number)
@@ -55,13 +65,14 @@ const scale = [
   `optimizer.learningRate=${argument("lr", "0.0001")}`,
   "optimizer.warmupRatio=0",
   "objective.lossAggregation=multi-turn-mean",
-  `environment.maxTurns=${argument("turns", "20")}`,
+  `environment.maxTurns=${argument("turns", science ? "30" : "20")}`,
+  `rollout.temperature=${argument("temperature", science ? "0.7" : "1")}`,
   `rollout.groups=${argument("groups", "4")}`,
   `rollout.groupSize=${argument("group-size", "4")}`,
   `evaluation.every=${argument("eval-every", "20")}`,
   `evaluation.games=${argument("eval-games", "128")}`,
   'evaluation.splits=["eval_in_distribution","eval_out_of_distribution"]',
-  "evaluation.temperature=1",
+  `evaluation.temperature=${argument("temperature", science ? "0.7" : "1")}`,
   "evaluation.seed=0",
   `checkpoints.every=${argument("eval-every", "20")}`,
   "backend=wasm",
@@ -77,9 +88,12 @@ interface Job {
 
 // Seed-major order: a stopped experiment holds every method at the seeds it reached.
 const jobs: Array<Job> = [
-  ...seeds.flatMap((seed) => methods.map((preset) => ({ dir: path.join(out, `${preset}-s${seed}`), preset, seed, sets: [] }))),
+  ...seeds.flatMap((seed) => methods.map(presetOf).map((preset) => ({ dir: path.join(out, `${preset}-s${seed}`), preset, seed, sets: [] }))),
   ...sweepSeeds.flatMap((seed) =>
-    sweep.map((lambda) => ({ dir: path.join(out, `ppo+epo-l${lambda}-s${seed}`), preset: "ppo+epo", seed, sets: [`name=ppo+epo-l${lambda}`, `objective.lambda=${lambda}`] }))
+    sweep.map((lambda) => {
+      const preset = presetOf("ppo+epo")
+      return { dir: path.join(out, `${preset}-l${lambda}-s${seed}`), preset, seed, sets: [`name=${preset}-l${lambda}`, `objective.lambda=${lambda}`] }
+    })
   )
 ]
 
