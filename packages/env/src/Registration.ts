@@ -17,12 +17,28 @@ export interface PromptOptions {
   readonly penalty: number
 }
 
+/**
+ * When an episode counts as won (`environment.success`): by the environment's own rule,
+ * as the paper's released code computes it, or only when the task's goals are all met.
+ * They differ on science, where EPO's rule also wins an episode that passes the tick
+ * limit with a partial score (docs/environments.md); household and the corridor win only
+ * by completing the task, so both rules are theirs.
+ */
+export const successRules = ["environment", "completed"] as const
+export type SuccessRule = (typeof successRules)[number]
+
+/** What a spec tells an environment's layer: the expert to answer with, and the success rule. */
+export interface LayerSettings<Expert extends string = string> {
+  readonly expert: Expert
+  readonly success: SuccessRule
+}
+
 /** `Expert` names the experts a warm start can clone (`warmStart.expert`). */
 export interface Registration<Expert extends string = string> {
   readonly name: string
   /** The experts `layer` can answer `expertCommand` with; none: the environment has one, whatever name is asked. */
   readonly experts: ReadonlyArray<Expert>
-  readonly layer: (expert: Expert) => Layer.Layer<Environment>
+  readonly layer: (settings: LayerSettings<Expert>) => Layer.Layer<Environment>
   readonly splits: ReadonlyArray<string>
   /** The splits with a fixed evaluation set. */
   readonly evaluationSplits: ReadonlyArray<string>

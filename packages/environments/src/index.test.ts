@@ -18,7 +18,7 @@ describe("the registered environments", () => {
   it.effect.each(registrations)("$name: its environment has the registered splits, an evaluation set for each evaluation split and a game for each expert", (r) =>
     Effect.gen(function* () {
       for (const expert of expertsOf(r)) {
-        const env = yield* Effect.service(Environment).pipe(Effect.provide(r.layer(expert)))
+        const env = yield* Effect.service(Environment).pipe(Effect.provide(r.layer({ expert, success: "environment" })))
         expect([...env.splits].sort()).toEqual([...r.splits].sort())
         for (const split of r.evaluationSplits) expect((yield* env.evaluationSet(split)).length).toBeGreaterThan(0)
         const game = yield* env.reset({ _tag: "Seed", split: r.splits[0], seed: 0 })

@@ -5,7 +5,7 @@
  * for tests and smoke runs). Both train fresh policies on @epo/policy's household
  * vocabulary (no `vocabulary` of their own).
  */
-import { Corridor, type Registration } from "@epo/env"
+import { Corridor, type LayerSettings, type Registration } from "@epo/env"
 import { type ExpertName, expertNames } from "./Expert.js"
 import * as HouseholdEnvironment from "./HouseholdEnvironment.js"
 import * as Prompt from "./prompt/index.js"
@@ -17,7 +17,8 @@ export const registration = {
   name: "household",
   /** "explorer" (ALFWorld's handcoded strategy) or "oracle" (the shortest, knows where objects are). */
   experts: expertNames,
-  layer: (expert: ExpertName) => HouseholdEnvironment.layerWith({ expert }),
+  // A household episode is won only by completing the task: both success rules are this one.
+  layer: ({ expert }: LayerSettings<ExpertName>) => HouseholdEnvironment.layerWith({ expert }),
   splits: splitNames,
   evaluationSplits: splitNames.filter((s) => Object.keys(splits[s].evaluation).length > 0),
   ...prompts

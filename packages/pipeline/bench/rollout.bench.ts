@@ -102,7 +102,7 @@ const program = Effect.gen(function* () {
         const groups = Math.ceil(episodes / spec.rollout.groupSize)
         const workers = yield* workersOf(provider)
         const sized = { ...spec, rollout: { ...spec.rollout, groups, shards: Math.min(shards, groups), workers } } as Spec.PipelineSpec
-        const environment = Environments.info(sized.environment.name).layer(sized.warmStart.expert)
+        const environment = Environments.layer(sized)
         const started = performance.now()
         const context = yield* Layer.build(
           Layer.mergeAll(RolloutProvider.layer(sized).pipe(Layer.provide(environment)), environment, modelLayer(sized)).pipe(Layer.provideMerge(Backend.layer(sized.backend)))

@@ -128,6 +128,8 @@ export interface StepResult extends StepInfo {
   readonly observation: string
   /** The Python done flag: completed, more than envStepLimit moves, or a negative score. */
   readonly done: boolean
+  /** The Python `getCompleted()`: the task's goals all met, or the task failed (score < 0). */
+  readonly completed: boolean
 }
 
 export interface LoadOptions {
@@ -256,8 +258,9 @@ export class ScienceWorld {
     const moves = w?.moves ?? 0
     const reward = score - this.lastStepScore
     this.lastStepScore = score
-    const done = (w?.completed ?? false) || moves > this.envStepLimit || score < 0
-    return { observation, score, reward, moves, done }
+    const completed = w?.completed ?? false
+    const done = completed || moves > this.envStepLimit || score < 0
+    return { observation, score, reward, moves, done, completed }
   }
 
   /** AgentInterface.step: parse (or resolve an ambiguity), run, tick; returns the observation. */

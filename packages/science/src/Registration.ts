@@ -3,7 +3,7 @@
  * (@epo/env Registration, listed by @epo/environments): its Environment layer, splits,
  * prompt formats and the vocabulary of a policy trained from scratch on it.
  */
-import type { Environment, Registration } from "@epo/env"
+import type { Environment, LayerSettings, Registration } from "@epo/env"
 import type { Layer } from "effect"
 import vocabulary from "./data/science-vocab.json" with { type: "json" }
 import * as Prompt from "./prompt/index.js"
@@ -14,7 +14,7 @@ export const registration = {
   name: "science",
   /** One expert: the gold agent (Gold.ts), whatever expert name is asked. */
   experts: [],
-  layer: (): Layer.Layer<Environment> => ScienceEnvironment.layer,
+  layer: ({ success }: LayerSettings): Layer.Layer<Environment> => ScienceEnvironment.layerWith({ success }),
   splits: splitNames,
   evaluationSplits: ["eval_in_distribution", "eval_out_of_distribution"],
   /** "verl-agent" (EPO's ScienceWorld prompt, tagged answers) and "compact" (bare commands). */

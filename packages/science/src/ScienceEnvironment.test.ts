@@ -109,6 +109,28 @@ describe("ScienceEnvironment", () => {
     expect(p.stepCount).toBeLessThan(30)
   })
 
+  it("the success rule 'completed' wins only with the task's goals all met: the tick limit with a partial score is not a win", () => {
+    // EPO's rule is met by a script that solves nothing: teleport (a location subgoal), then wait.
+    const play = (success: "environment" | "completed") => {
+      const s = ScienceEnvironment.session({ task: "inclined-plane-determine-angle", variation: 84 }, { success })
+      let t = s.step("teleport to workshop")
+      while (!t.done) t = s.step("wait")
+      return { t, score: s.score, turns: s.stepCount }
+    }
+    const [released, completed] = [play("environment"), play("completed")]
+    expect(released.score).toBeGreaterThan(0)
+    expect(released.score).toBeLessThan(100)
+    expect(released.t).toMatchObject({ done: true, won: true, reward: 1 })
+    expect(completed).toEqual({ ...released, t: { ...released.t, won: false, reward: 0 } })
+
+    // The expert's episode is a win under both rules.
+    const s = ScienceEnvironment.session({ task: "find-animal", variation: 150 }, { success: "completed" })
+    let t = s.step(s.expertCommand()!)
+    for (let c = s.expertCommand(); c !== undefined; c = s.expertCommand()) t = s.step(c)
+    expect(t).toMatchObject({ done: true, won: true, reward: 1 })
+    expect(s.score).toBe(100)
+  })
+
   it("focusing on a wrong object fails the task: done, score -100, not won", () => {
     const s = ScienceEnvironment.session({ task: "find-animal", variation: 150 })
     const t = s.step("focus on agent")

@@ -5,8 +5,11 @@
  * - a game is loaded with the `easy` simplifications and envStepLimit 100 (ticks);
  * - an episode lasts at most 30 agent turns (max_steps), `maxSteps` to change it;
  * - `won` = the Python done flag and score > 0 (so exceeding the 100 ticks with a
- *   positive partial score also wins, as in EPO); the reward is 1 on that step (the
- *   pipeline scales it by 10: EPO's reward 10 x won);
+ *   positive partial score also wins, as in EPO: a script that teleports to the workshop
+ *   and waits wins nearly every version 1 game, examples/science-wait.ts); with the
+ *   success rule "completed", only when the task's goals are all met (the Python
+ *   `getCompleted()` with a positive score); the reward is 1 on that step (the pipeline
+ *   scales it by 10: EPO's reward 10 x won);
  * - `done` = the Python done flag (completed, failed or past the tick limit) or the turn
  *   limit reached;
  * - `valid` = the command is one of the valid action-object combinations of the state it
@@ -18,7 +21,7 @@
  * the solver's path (the policy sent something else) the solver starts again from the
  * current state; the solvers read the world before each command, so they mostly recover.
  */
-import { Environment, EnvironmentError, type EnvironmentShape, type GameRef, type Session, type Transition } from "@epo/env"
+import { Environment, EnvironmentError, type EnvironmentShape, type GameRef, type Session, type SuccessRule, type Transition } from "@epo/env"
 import { Effect, Layer } from "effect"
 import { ScienceWorld } from "./Engine.js"
 import { solvers } from "./Gold.js"
@@ -36,6 +39,8 @@ export interface SessionOptions {
   readonly maxSteps?: number
   readonly simplifications?: string
   readonly envStepLimit?: number
+  /** When an episode is won (default "environment": EPO's rule). */
+  readonly success?: SuccessRule
 }
 
 /** The keys of `promptLists()`. */
@@ -58,6 +63,7 @@ export class ScienceSession implements Session {
   private valid: ReadonlyArray<string> | undefined
   private lastCommand: string | undefined
   private expert: { gen: Generator<string, void, void>; next: string | undefined; turn: number } | undefined
+  private readonly success: SuccessRule
 
   constructor(
     readonly game: Game,
@@ -70,6 +76,7 @@ export class ScienceSession implements Session {
     this.gameId = gameId(game)
     this.taskType = game.task
     this.maxSteps = options.maxSteps ?? defaultMaxSteps
+    this.success = options.success ?? "environment"
     this.initialObservation = this.engine.reset().observation
     this.lastObservation = this.initialObservation
     this.task = this.engine.taskDescription()
@@ -106,7 +113,7 @@ export class ScienceSession implements Session {
     this.lastCommand = command
     this.lastScore = r.score
     this.lastObservation = r.observation
-    this.hasWon = r.done && r.score > 0
+    this.hasWon = (this.success === "completed" ? r.completed : r.done) && r.score > 0
     this.finished = r.done || this.turns >= this.maxSteps
     return { observation: r.observation, reward: this.hasWon ? 1 : 0, done: this.finished, won: this.hasWon, valid, step: this.turns }
   }
@@ -158,6 +165,8 @@ export interface Options {
   readonly simplifications?: string
   /** Ticks before the Python done flag (default 100, as EPO). */
   readonly envStepLimit?: number
+  /** When an episode is won (default "environment": EPO's rule). */
+  readonly success?: SuccessRule
 }
 
 /** Starts a session synchronously (for benchmarks, tests and examples). */

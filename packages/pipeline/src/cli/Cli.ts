@@ -47,7 +47,8 @@ const commands: Readonly<Record<CommandName, CommandSpec & { readonly run: (args
     options: {
       split: { kind: "string", value: "SPLIT", multiple: true, description: "an evaluation split (default: the run's)" },
       games: { kind: "string", value: "N", description: "games per split at most (0: all; default: the run's)" },
-      latest: { kind: "boolean", description: "use the latest checkpoint instead of the best" }
+      latest: { kind: "boolean", description: "use the latest checkpoint instead of the best" },
+      transcripts: { kind: "string", value: "FILE", description: "also write every episode (observations, commands, rewards) to FILE as JSON lines" }
     },
     run: Commands.evaluate
   },

@@ -20,7 +20,7 @@ import * as Runs from "../runs/Runs.js"
 import * as RunStore from "../runs/RunStore.js"
 import * as Spec from "../spec/Spec.js"
 import * as Train from "../train/Train.js"
-import { attempt } from "../runs/Files.js"
+import { attempt, writeAtomic } from "../runs/Files.js"
 import type { Parsed } from "./Args.js"
 import { Progress } from "./Progress.js"
 
@@ -211,14 +211,21 @@ export const evaluate = (args: Parsed) =>
       },
       "evaluation settings"
     )
-    const services = Layer.mergeAll(Environments.info(spec.environment.name).layer(spec.warmStart.expert), modelLayer(spec)).pipe(Layer.provideMerge(Backend.layer(spec.backend)))
-    const records = yield* Effect.gen(function* () {
+    const services = Layer.mergeAll(Environments.layer(spec), modelLayer(spec)).pipe(Layer.provideMerge(Backend.layer(spec.backend)))
+    const splits = yield* Effect.gen(function* () {
       const policy = yield* Policy
       const codec = yield* Codec
       const format = yield* Environments.promptFormat(spec)
       process.stderr.write(`epo eval: ${checkpoint} on ${spec.evaluation.splits.join(", ")}\n`)
-      return yield* Evaluation.evaluate({ spec, policy, codec, format, step: 0, key: evaluationKey(spec) })
+      return yield* Evaluation.evaluateWithTranscripts({ spec, policy, codec, format, step: 0, key: evaluationKey(spec) })
     }).pipe(Effect.provide(services), Effect.scoped)
+    const records = splits.map((s) => s.record)
+    const transcripts = args.strings.transcripts
+    if (transcripts !== undefined) {
+      const episodes = splits.flatMap((s) => s.transcripts)
+      yield* writeAtomic(transcripts, episodes.map((e) => JSON.stringify(e) + "\n").join(""))
+      process.stderr.write(`epo eval: ${episodes.length} transcripts written to ${transcripts}\n`)
+    }
     const table: Compare.Table = {
       columns: ["split", "episodes", "success", "mean turns", "by task type"],
       rows: records.map((r) => [

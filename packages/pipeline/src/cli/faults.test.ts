@@ -6,9 +6,10 @@ import { type ChildProcess, execFile, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { loadCheckpoint } from "../train/Model.js"
+import { Transcript } from "../runs/Records.js"
 import * as Runs from "../runs/Runs.js"
 import * as RunStore from "../runs/RunStore.js"
 import { grpoEpo } from "../testing/TinySpecs.js"
@@ -120,15 +121,27 @@ describe("faults from outside the process", () => {
     const writer = start("train", spec, "--out", dir)
     await stepsRecorded(dir, 1)
     const page = path.join(path.dirname(dir), "report.html")
+    const transcripts = path.join(path.dirname(dir), "transcripts.jsonl")
     const [second, compared, reported, evaluated] = await Promise.all([
       epo("train", "--resume", dir),
       epo("compare", dir, "--json"),
       epo("report", dir, "--out", page),
-      epo("eval", dir, "--latest", "--games", "1")
+      epo("eval", dir, "--latest", "--games", "2", "--transcripts", transcripts)
     ])
     expect(reported).toMatchObject({ code: 0, stdout: `${page}\n` })
     expect(evaluated.code).toBe(0)
     expect(evaluated.stdout).toMatch(/^split\s+episodes\s+success/)
+    // Every episode of the table, whole: the success column is the share of won transcripts.
+    const episodes = fs.readFileSync(transcripts, "utf8").trimEnd().split("\n").map((line) => Schema.decodeUnknownSync(Transcript)(JSON.parse(line)))
+    expect(episodes.map((e) => e.split)).toEqual(["eval", "eval"])
+    const won = episodes.filter((e) => e.won).length
+    expect(evaluated.stdout).toMatch(new RegExp(`\\beval\\s+2\\s+${(50 * won).toFixed(1)}%`))
+    for (const e of episodes) {
+      expect(e.turns.length).toBeGreaterThan(0)
+      expect(e.turns.length).toBeLessThanOrEqual(long.environment.maxTurns)
+      expect(e.turns.slice(0, -1).every((t) => !t.done)).toBe(true)
+      if (e.won) expect(e.turns.at(-1)!.done).toBe(true)
+    }
     expect(second.code).toBe(1)
     expect(second.stderr.trim().split("\n")).toHaveLength(1)
     expect(second.stderr).toContain(`is being written by process ${writer.child.pid}`)

@@ -2,7 +2,7 @@
  * Evaluation on the fixed evaluation sets of the spec's splits: one episode per game
  * (groups of one), sampled at the evaluation temperature with a key that is the same at
  * every evaluation of a run, so two evaluations differ only by the policy. Reports the
- * success rate overall and per task type.
+ * success rate overall and per task type, and on request every episode's transcript.
  */
 import { Random } from "@epo/core"
 import { Environment, Runner } from "@epo/env"
@@ -10,7 +10,7 @@ import type { Prompt } from "@epo/household"
 import type { PolicyShape } from "@epo/policy"
 import { Effect } from "effect"
 import { type AgentDecision, agent, type TextCodec } from "./Agent.js"
-import type { EvaluationRecord } from "../runs/Records.js"
+import type { EvaluationRecord, Transcript } from "../runs/Records.js"
 import type { PipelineSpec } from "../spec/Spec.js"
 
 export interface EvaluationInput {
@@ -46,13 +46,26 @@ const summarise = (split: string, step: number, result: Runner.RunResult<AgentDe
   }
 }
 
-/** Evaluates the policy on each split; one record per split. */
-export const evaluate = (input: EvaluationInput) =>
+const transcriptsOf = (split: string, result: Runner.RunResult<AgentDecision>): Array<Transcript> =>
+  result.groups.flatMap((g) =>
+    g.members.map((m) => ({
+      split,
+      gameId: m.gameId,
+      taskType: m.taskType,
+      task: m.task,
+      won: m.won,
+      turns: m.turns.map((t) => ({ observation: t.observation, command: t.command, valid: t.valid, reward: t.reward, done: t.done })),
+      finalObservation: m.memory.observation
+    }))
+  )
+
+/** Evaluates the policy on each split: per split its record and its episodes' transcripts. */
+export const evaluateWithTranscripts = (input: EvaluationInput) =>
   Effect.gen(function* () {
     const env = yield* Environment
     const { spec } = input
     const sampling = { temperature: spec.evaluation.temperature, topK: spec.rollout.topK, topP: spec.rollout.topP, maxNewTokens: spec.rollout.maxNewTokens }
-    const records: Array<EvaluationRecord> = []
+    const records: Array<{ readonly record: EvaluationRecord; readonly transcripts: ReadonlyArray<Transcript> }> = []
     for (const [s, split] of (input.splits ?? spec.evaluation.splits).entries()) {
       const started = performance.now()
       const all = yield* env.evaluationSet(split)
@@ -62,7 +75,10 @@ export const evaluate = (input: EvaluationInput) =>
         { groupSize: 1, maxTurns: spec.environment.maxTurns, maxSteps: spec.environment.maxTurns },
         agent(input.policy, input.codec, input.format, sampling, spec.policy, Random.fold(input.key, s))
       )
-      records.push(summarise(split, input.step, result, (performance.now() - started) / 1000))
+      records.push({ record: summarise(split, input.step, result, (performance.now() - started) / 1000), transcripts: transcriptsOf(split, result) })
     }
     return records
   })
+
+/** Evaluates the policy on each split; one record per split. */
+export const evaluate = (input: EvaluationInput) => Effect.map(evaluateWithTranscripts(input), (splits) => splits.map((s) => s.record))

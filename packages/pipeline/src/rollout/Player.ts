@@ -26,7 +26,7 @@ export interface Player {
 
 export const make = (spec: PipelineSpec): Player => {
   const runtime = ManagedRuntime.make(
-    Layer.mergeAll(Environments.info(spec.environment.name).layer(spec.warmStart.expert), modelLayer(spec)).pipe(Layer.provideMerge(Backend.layer(spec.backend)))
+    Layer.mergeAll(Environments.layer(spec), modelLayer(spec)).pipe(Layer.provideMerge(Backend.layer(spec.backend)))
   )
   const run = <A, E>(effect: Effect.Effect<A, E, TensorBackend | Environment | Policy | Codec>) =>
     Effect.promise(() => runtime.runPromiseExit(effect)).pipe(Effect.flatMap((exit) => (exit._tag === "Success" ? Effect.succeed(exit.value) : Effect.fail(describe(exit.cause)))))

@@ -1,6 +1,7 @@
 /**
  * The file formats of a run directory, as Schemas: the manifest, one metrics line per
- * update step, one evaluation line per (evaluation, split), and the checkpoint index.
+ * update step, one evaluation line per (evaluation, split), and the checkpoint index;
+ * and the episode transcripts `epo eval --transcripts` writes, one line per episode.
  * Numbers that are not finite (an undefined mean, say) are written as null.
  */
 import { Schema } from "effect"
@@ -44,6 +45,30 @@ export const EvaluationRecord = Schema.Struct({
   seconds: Schema.Number
 })
 export type EvaluationRecord = typeof EvaluationRecord.Type
+
+/** One turn of an evaluation episode: what the agent saw, what it sent, what came back. */
+export const TranscriptTurn = Schema.Struct({
+  /** The observation acted on. */
+  observation: Schema.String,
+  command: Schema.String,
+  /** Whether the environment accepted the command. */
+  valid: Schema.Boolean,
+  reward: Schema.Number,
+  done: Schema.Boolean
+})
+
+/** One evaluation episode, whole (`epo eval --transcripts`). */
+export const Transcript = Schema.Struct({
+  split: Schema.String,
+  gameId: Schema.String,
+  taskType: Schema.String,
+  task: Schema.String,
+  won: Schema.Boolean,
+  turns: Schema.Array(TranscriptTurn),
+  /** The observation after the last turn. */
+  finalObservation: Schema.String
+})
+export type Transcript = typeof Transcript.Type
 
 export const CheckpointEntry = Schema.Struct({
   /** Directory name under checkpoints/. */

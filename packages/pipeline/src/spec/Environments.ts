@@ -5,7 +5,7 @@
  * `Environment` service as a Layer and says which splits and prompt formats it has, so a
  * spec naming one that does not exist fails at decode time, before any work.
  */
-import type { Registration } from "@epo/env"
+import type { Registration, SuccessRule } from "@epo/env"
 import { registrations } from "@epo/environments"
 
 type Registered = (typeof registrations)[number]
@@ -25,6 +25,12 @@ export const expertNames: ReadonlyArray<ExpertName> = [...new Set(registered.fla
 const registry = Object.fromEntries(registered.map((r) => [r.name, r])) as Readonly<Record<EnvironmentName, EnvironmentInfo>>
 
 export const info = (name: EnvironmentName): EnvironmentInfo => registry[name]
+
+/** The Environment layer a spec names: its environment, warm-start expert and success rule. */
+export const layer = (spec: {
+  readonly environment: { readonly name: EnvironmentName; readonly success: SuccessRule }
+  readonly warmStart: { readonly expert: ExpertName }
+}) => info(spec.environment.name).layer({ expert: spec.warmStart.expert, success: spec.environment.success })
 
 /**
  * The prompt format a spec names, from its environment's formats: its renderer, history

@@ -23,6 +23,7 @@ describe("Spec", () => {
       expect(spec.optimizer).toMatchObject({ warmupRatio: 0.1, minRatio: 0.2, schedule: "cosine" })
       expect(spec.rewards).toEqual({ scale: 10, invalidActionPenalty: 0.1 })
       expect(spec.objective.preset).toBe("epo")
+      expect(spec.environment.success).toBe("environment")
     })
   )
 
@@ -43,10 +44,11 @@ describe("Spec", () => {
         rollout: { groups: 0, typo: 1 },
         optimizer: { learningRate: "fast" },
         algorithm: { advantage: { estimator: "nope" } },
-        evaluation: { splits: ["eval_in_distribution", 3] }
+        evaluation: { splits: ["eval_in_distribution", 3] },
+        environment: { success: "scored" }
       })
       expect(paths.sort()).toEqual(
-        ["algorithm.advantage.estimator", "backend", "evaluation.splits[1]", "optimizer.learningRate", "rollout.groups", "rollout.typo", "seed"].sort()
+        ["algorithm.advantage.estimator", "backend", "environment.success", "evaluation.splits[1]", "optimizer.learningRate", "rollout.groups", "rollout.typo", "seed"].sort()
       )
     })
   )

@@ -6,6 +6,7 @@
  * bad field with its dotted path (Schema errors "all", unknown keys rejected), then the
  * cross-field checks, and fails before any work starts.
  */
+import { successRules } from "@epo/env"
 import { AdvantageConfig, advantageEstimatorNames, Config as Objective } from "@epo/objective"
 import { Effect, Schema, SchemaIssue } from "effect"
 import { SpecError, type SpecIssue } from "./SpecError.js"
@@ -36,7 +37,13 @@ export const EnvironmentSpec = Schema.Struct({
   /** Prompt format of the environment's registry ("verl-agent", "compact"; household also "notebook"). */
   prompt: withDefault(Schema.NonEmptyString, "verl-agent"),
   /** The history window: past (observation, action) pairs in verl-agent prompts (history_length), past commands in compact ones. */
-  historyLength: int(0, 2)
+  historyLength: int(0, 2),
+  /**
+   * When an episode is won: "environment" (its own rule, as the paper's code computes it)
+   * or "completed" (only with the task's goals all met). They differ on science, where
+   * EPO's rule also wins past the 100-tick limit with a partial score (@epo/env successRules).
+   */
+  success: withDefault(Schema.Literals(successRules), "environment")
 })
 
 /** Rollout collection: N groups of G members, each group on one game (GRPO/GiGPO groups). */

@@ -356,7 +356,7 @@ export interface Services {
  * `layers(spec, dir, { objective: TrainingObjective.custom("mine", term) })`.
  */
 export const layers = (spec: Spec.PipelineSpec, dir: string, services: Services = {}) => {
-  const environment = services.environment ?? Environments.info(spec.environment.name).layer(spec.warmStart.expert)
+  const environment = services.environment ?? Environments.layer(spec)
   return Layer.mergeAll(
     environment,
     (services.rollouts ?? RolloutProvider.layer(spec)).pipe(Layer.provide(environment)),
