@@ -14,17 +14,20 @@ const argument = (name: string, fallback: string) => {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
 }
 const split = argument("split", "eval_in_distribution")
-if (!Splits.isSplitName(split)) throw new Error(`unknown split ${split}`)
+if (!Splits.isSplitName(split)) {
+  process.stderr.write(`science-wait: unknown split "${split}" (one of ${Splits.splitNames.join(", ")})\n`)
+  process.exit(2)
+}
 const limit = Number(argument("games", "0"))
 const script = argument("script", "wait").split(",")
 const all = Splits.evaluationGames(split)
 const games = limit > 0 ? all.slice(0, limit) : all
 
-const byTask = new Map<string, { games: number; won: number; completed: number; firstScore: Array<number> }>()
+const byTask = new Map<string, { games: number; won: number; completed: number }>()
 for (const game of games) {
   const session = new ScienceSession(game)
   for (let turn = 0; !session.isDone; turn++) session.step(script[Math.min(turn, script.length - 1)])
-  const entry = byTask.get(game.task) ?? { games: 0, won: 0, completed: 0, firstScore: [] }
+  const entry = byTask.get(game.task) ?? { games: 0, won: 0, completed: 0 }
   entry.games++
   if (session.isWon) entry.won++
   if (session.score === 100) entry.completed++
