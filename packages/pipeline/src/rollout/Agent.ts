@@ -13,7 +13,7 @@
 import { Random } from "@epo/core"
 import type { Runner } from "@epo/env"
 import type { Prompt } from "@epo/household"
-import { Candidates, type Normalisation, type PolicyShape } from "@epo/policy"
+import { Candidates, type Normalisation, type PolicyShape, Tokenizer } from "@epo/policy"
 import { Data, Effect } from "effect"
 
 /** What the agent needs of a tokenizer (the @epo/policy tokenizer fits). */
@@ -68,11 +68,8 @@ export interface ActionSettings {
 }
 
 /** Prompt ids for a text: <bos> + ids, keeping the newest tokens when longer than `budget`. */
-export const encodePrompt = (codec: TextCodec, text: string, budget: number): Int32Array => {
-  const body = codec.encodeSync(text)
-  if (body.length + 1 <= budget) return Int32Array.from([codec.bos, ...body])
-  return Int32Array.from([codec.bos, ...body.subarray(body.length - (budget - 1))])
-}
+export const encodePrompt = (codec: TextCodec, text: string, budget: number): Int32Array =>
+  Tokenizer.keepNewest(Int32Array.from([codec.bos, ...codec.encodeSync(text)]), budget)
 
 /**
  * A batch policy for the grouped runner. At turn t the rows draw from

@@ -55,6 +55,14 @@ export const pieces = (text: string): Array<string> => {
   return out
 }
 
+/**
+ * A prompt (`<bos>` + ids) cut to at most `budget` tokens by keeping `<bos>` and the newest
+ * ids: verl's left truncation, so a long episode history loses its oldest part, never the
+ * current observation. `budget` is the context minus the room the response needs.
+ */
+export const keepNewest = (prompt: Int32Array, budget: number): Int32Array =>
+  prompt.length <= budget ? prompt : Int32Array.from([prompt[0], ...prompt.subarray(prompt.length - (budget - 1))])
+
 export interface Tokenizer {
   readonly vocabulary: VocabularyFile
   readonly size: number

@@ -139,11 +139,41 @@ describe("warm start", () => {
         expect(yield* fail({ ...config(1), evaluation: { split: "eval", games: 9 } })).toBe(
           "warm start failed: evaluation split eval has 8 games, 9 requested"
         )
-        const verbose = { ...format, render: (m: Parameters<typeof format.render>[0]) => format.render(m).repeat(3) }
-        expect(yield* fail(config(1), { tokenizer, format: verbose })).toMatch(/^warm start failed: a demonstration is \d+ tokens long, over the policy's context of 96$/)
       })
     )
   )
+
+  it.effect("a response that cannot fit beside <bos> in the context is a typed error", () =>
+    Tensors.noLeaks(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const tiny = yield* Policy.make({ ...policyConfig, context: 3 }, Random.key(5))
+          const error = yield* WarmStart.warmStart(config(1), { tokenizer, format }).pipe(Effect.provideService(Policy.Policy, tiny), Effect.flip, Effect.map(String))
+          expect(error).toMatch(/^warm start failed: a demonstration is \d+ tokens long, over the policy's context of 3$/)
+        })
+      )
+    ).pipe(Effect.provide(Layer.mergeAll(Backend.wasm, Corridor.layer)))
+  )
+
+  it.effect("prompts longer than the context keep their newest tokens, in the cloned rows and in the DAgger games", () =>
+    withPolicy(
+      Effect.gen(function* () {
+        // Each prompt three times over: past the context of 96 tokens.
+        const verbose = { ...format, render: (m: Parameters<typeof format.render>[0]) => format.render(m).repeat(3) }
+        const long = yield* Demonstrations.collect([seedRef("train", 0)], verbose, "bare", 12)
+        expect(Math.max(...(yield* Effect.forEach(long.pairs, (d) => tokenizer.encodePrompt(d.prompt))).map((p) => p.length))).toBeGreaterThan(96)
+        const { report } = yield* WarmStart.warmStart({ ...config(1), dagger: { rounds: 1, games: 4, epochs: 1 } }, { tokenizer, format: verbose })
+        expect(report.dagger).toHaveLength(1)
+      })
+    )
+  )
+
+  it("keepNewest keeps <bos> and the newest ids within the budget", () => {
+    const prompt = Int32Array.from([1, 10, 11, 12, 13])
+    expect([...Tokenizer.keepNewest(prompt, 5)]).toEqual([1, 10, 11, 12, 13])
+    expect([...Tokenizer.keepNewest(prompt, 3)]).toEqual([1, 12, 13])
+    expect([...Tokenizer.keepNewest(prompt, 2)]).toEqual([1, 13])
+  })
 
   it("epoch batches partition the rows, each batch of similar lengths", () => {
     const lengths = Array.from({ length: 100 }, (_, i) => (i * 37) % 101)

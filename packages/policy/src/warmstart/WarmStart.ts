@@ -29,7 +29,7 @@ import type { PolicyInputError, Row } from "../Evaluate.js"
 import * as AdamW from "../optim/AdamW.js"
 import type * as Params from "../Params.js"
 import { Policy, type PolicyShape } from "../Policy.js"
-import type { Tokenizer, UnencodableText } from "../tokenizer/Tokenizer.js"
+import { keepNewest, type Tokenizer, type UnencodableText } from "../tokenizer/Tokenizer.js"
 import { collect, type Demonstration, type Driver, type PromptFormat, responseStyles, WarmStartError } from "./Demonstrations.js"
 
 const Positive = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))
@@ -192,7 +192,14 @@ interface Cloning<R> {
 }
 
 const generating = (policy: PolicyShape, tokenizer: Tokenizer): Cloning<Row> => ({
-  rows: (pairs) => Effect.forEach(pairs, (d) => Effect.all({ prompt: tokenizer.encodePrompt(d.prompt), response: tokenizer.encodeResponse(d.response) })),
+  // A prompt longer than the context keeps its newest tokens, as in rollouts (Tokenizer.keepNewest).
+  rows: (pairs) =>
+    Effect.forEach(pairs, (d) =>
+      Effect.map(Effect.all({ prompt: tokenizer.encodePrompt(d.prompt), response: tokenizer.encodeResponse(d.response) }), ({ prompt, response }) => ({
+        prompt: keepNewest(prompt, policy.config.context - response.length),
+        response
+      }))
+    ),
   length: (r) => r.prompt.length + r.response.length,
   weight: (r) => r.response.length,
   evaluate: (rows) => policy.evaluate(rows, { temperature: 1 })
@@ -288,7 +295,8 @@ const actor = (
         const choices = yield* policy.choose(rows, { temperature: sampling.temperature, normalisation: config.normalisation, topK, key: Random.fold(key, turn) })
         return choices.map((c, i) => ({ command: rows[i].commands[c.choice], validFormat: true }))
       }
-      const prompts = yield* Effect.forEach(views, (v) => tokenizer.encodePrompt(format.render(v.memory)))
+      const budget = policy.config.context - config.maxResponseTokens
+      const prompts = yield* Effect.forEach(views, (v) => Effect.map(tokenizer.encodePrompt(format.render(v.memory)), (p) => keepNewest(p, budget)))
       const generations = yield* policy.generate(prompts, {
         temperature: sampling.temperature,
         topK,
