@@ -412,14 +412,14 @@ export class ScienceWorld {
     }).sort()
   }
 
-  private allCache: { structure: number; objs: Array<Obj> } | undefined = undefined
+  private allCache: { ctx: WorldContext; structure: number; objs: Array<Obj> } | undefined = undefined
 
-  /** Every object of the world, hidden ones included (cached until the object tree changes). */
+  /** Every object of the world, hidden ones included (cached until the object tree changes; a reset makes a new world, whose counter starts again). */
   private allObjects(w: World): Array<Obj> {
     const c = this.allCache
-    if (c !== undefined && c.structure === w.ctx.structure) return c.objs
+    if (c !== undefined && c.ctx === w.ctx && c.structure === w.ctx.structure) return c.objs
     const objs = collectAll(w.universe, true)
-    this.allCache = { structure: w.ctx.structure, objs }
+    this.allCache = { ctx: w.ctx, structure: w.ctx.structure, objs }
     return objs
   }
 
