@@ -179,7 +179,7 @@ export class ScienceWorld {
     }
     this.loadError = undefined
     const simplifications = parseSimplifications(this.taskName, this.simplificationStr)
-    const ctx: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, naming: 0, selfWateringFlowerPots: simplifications.selfWatering, random: seeded(this.variation * 2654435761) }
+    const ctx: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, selfWateringFlowerPots: simplifications.selfWatering, random: seeded(this.variation * 2654435761) }
     enter(ctx)
     const data = variation(this.taskName, this.variation)
     const header = variationFile(this.taskName).header

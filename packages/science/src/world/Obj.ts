@@ -30,13 +30,11 @@ export interface WorldContext {
   tickEpoch: number
   /** Bumped whenever something moves or a container opens or closes: lists of reachable objects are cached against it. */
   structure: number
-  /** Bumped whenever some object's referents may change (each bump of an object's `rev`): indexes of referents are cached against it. */
-  naming: number
   selfWateringFlowerPots: boolean
   random: () => number
 }
 
-let context: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, naming: 0, selfWateringFlowerPots: false, random: () => 0 }
+let context: WorldContext = { nextUuid: 1, tickEpoch: 0, structure: 0, selfWateringFlowerPots: false, random: () => 0 }
 
 /** Makes `ctx` the world new objects belong to (set before building or stepping a world). */
 export const enter = (ctx: WorldContext): void => {
@@ -336,7 +334,6 @@ export class Obj {
     }
     // Its terminals' referents name it.
     for (const t of this.visibleTerminals(true)) t.container?.touchSubtree()
-    this.world.naming++
   }
 
   /**
@@ -446,7 +443,6 @@ export class Obj {
     if (obj === this) return
     obj.removeAndResetContainer()
     this.world.structure++
-    this.world.naming++
     this.rev++
     if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
     insertSorted(this.children, obj)
@@ -460,7 +456,6 @@ export class Obj {
     this.children.splice(i, 1)
     if (this.tickStateValue !== undefined) this.tickStateValue.stale = true
     this.world.structure++
-    this.world.naming++
     this.rev++
     this.touchSubtree()
     obj.container = undefined
