@@ -31,3 +31,21 @@ export const householdScore: string = shipped("household-score")
 
 /** The prompt and score normalisation the scoring checkpoint was cloned with. */
 export const householdScoreSettings = { format: "notebook", historyLength: 3, normalisation: "token" } as const
+
+/**
+ * `scienceGenerate`: the starting policy of the science presets. A 2-layer, width-64
+ * transformer (context 512, the 1,750-token science vocabulary) cloned from the gold
+ * agent on 1,000 training games (6 epochs), then one DAgger round on 150 games it played
+ * at temperature 0.5 (2 epochs), with the compact prompt and the last 4 commands (final
+ * loss 0.165 nats per response token). It writes its command token by token. At
+ * temperature 0.3 to 0.6 it completes 16% of the first 64 in-distribution games and 20 to
+ * 23% of the out-of-distribution ones within 30 turns (docs/results.md, "Science"). Made by
+ * `epo train --preset science-ppo --set totalSteps=1 --set warmStart.episodes=1000
+ * --set warmStart.epochs=6 --set warmStart.dagger.rounds=1 --set warmStart.dagger.games=150
+ * --set warmStart.dagger.epochs=2 --set rollout.temperature=0.5 --set seed=1` (its run's
+ * `reference/`).
+ */
+export const scienceGenerate: string = shipped("science-generate")
+
+/** The prompt the science checkpoint was cloned with. */
+export const scienceGeneratePrompt = { format: "compact", historyLength: 4 } as const
