@@ -67,16 +67,26 @@ const paperMethods = {
 
 /*
  * Science (ScienceWorld, @epo/science): EPO's settings for it (30 turns, 16 groups of 8,
- * 150 steps, EPO's alpha 0.05) with a fresh policy over the science vocabulary,
- * warm-started from the gold agent's demonstrations on training games (behaviour cloning
- * of the expert's commands with the compact prompt), and evaluation on the first 128
- * games of the IID (dev) and OOD (test) sets, which cover every task.
+ * 150 steps, EPO's alpha 0.05) from the shipped science policy (a clone of the gold agent,
+ * @epo/policy Pretrained), and evaluation on the first 128 games of the IID (dev) and OOD
+ * (test) sets, which cover every task. One deliberate difference from EPO: an episode is
+ * won only when the task is completed (`environment.success: "completed"`), because under
+ * EPO's rule teleporting to the workshop and waiting past the 100-tick limit wins nearly
+ * every game, and PPO learns exactly that (docs/environments.md, docs/results.md;
+ * `--set environment.success=environment` restores EPO's rule).
  */
 const scienceSetup = {
   totalSteps: 150,
-  environment: { name: "science", split: "train", maxTurns: 30, prompt: "compact", historyLength: 4 },
+  environment: {
+    name: "science",
+    split: "train",
+    maxTurns: 30,
+    prompt: Pretrained.scienceGeneratePrompt.format,
+    historyLength: Pretrained.scienceGeneratePrompt.historyLength,
+    success: "completed"
+  },
+  policy: { checkpoint: Pretrained.scienceGenerate, action: "generate" },
   rollout: { groups: 16, groupSize: 8, maxNewTokens: 24 },
-  warmStart: { episodes: 500, split: "train", epochs: 3, learningRate: 1e-3, batchSize: 32 },
   optimizer: { learningRate: 1e-4, schedule: "cosine", warmupRatio: 0.1, minRatio: 0.2 },
   evaluation: { every: 10, splits: ["eval_in_distribution", "eval_out_of_distribution"], games: 128 }
 } as const satisfies PipelineSpecInput

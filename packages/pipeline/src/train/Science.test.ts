@@ -4,6 +4,7 @@ import * as path from "node:path"
 import { it } from "@effect/vitest"
 import { Backend } from "@epo/core"
 import { Memory } from "@epo/env"
+import { Pretrained } from "@epo/policy"
 import { registration, ScienceEnvironment } from "@epo/science"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
@@ -18,13 +19,14 @@ import * as Train from "./Train.js"
 const sciencePresets = ["science-ppo", "science-ppo+epo", "science-grpo", "science-grpo+epo"] as const
 
 describe("science in the pipeline", () => {
-  it.effect("the science presets decode: EPO's ScienceWorld settings, alpha 0.05 for EPO, a gold warm start", () =>
+  it.effect("the science presets decode: EPO's ScienceWorld settings, alpha 0.05 for EPO, the shipped gold clone, wins by completion", () =>
     Effect.gen(function* () {
       for (const name of sciencePresets) {
         const spec = yield* Spec.decode(Presets.presets[name], `preset ${name}`)
-        expect(spec.environment).toMatchObject({ name: "science", split: "train", maxTurns: 30 })
+        expect(spec.environment).toMatchObject({ name: "science", split: "train", maxTurns: 30, success: "completed" })
         expect(spec.evaluation.splits).toEqual(["eval_in_distribution", "eval_out_of_distribution"])
-        expect(spec.warmStart.episodes).toBeGreaterThan(0)
+        expect(spec.policy.checkpoint).toBe(Pretrained.scienceGenerate)
+        expect(spec.warmStart.episodes).toBe(0)
         if (spec.objective.preset === "epo") expect(spec.objective.alpha).toBe(0.05)
       }
       const ppo = yield* Spec.decode(Presets.presets["science-ppo"])
@@ -48,12 +50,14 @@ describe("science in the pipeline", () => {
     })
   )
 
-  it.effect("a fresh science policy uses the science vocabulary", () =>
+  it.effect("a fresh science policy uses the science vocabulary, as the shipped one does", () =>
     Effect.gen(function* () {
-      const spec = yield* Spec.decode(Presets.presets["science-grpo"])
+      const spec = yield* Spec.decode({ ...Presets.presets["science-grpo"], policy: { action: "generate" } })
       const { config, source } = yield* effectiveConfig(spec)
       expect(source).toBe("policy.model")
-      expect(config.vocab).toBe((registration.vocabulary.data as { tokens: ReadonlyArray<string> }).tokens.length)
+      const vocabulary = (registration.vocabulary.data as { tokens: ReadonlyArray<string> }).tokens.length
+      expect(config.vocab).toBe(vocabulary)
+      expect((yield* effectiveConfig(yield* Spec.decode(Presets.presets["science-grpo"]))).config.vocab).toBe(vocabulary)
     })
   )
 
