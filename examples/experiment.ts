@@ -18,13 +18,11 @@
  *   npx tsx examples/experiment.ts [--env household|science] [--out runs/experiment]
  *     [--seeds 1,2,3,4,5] [--methods ppo,ppo+epo,grpo,grpo+epo,ppo+entropy] [--sweep 0.01,0.1]
  *     [--sweep-seeds 1,2,3] [--steps 60] [--lr 0.0001] [--groups 4] [--group-size 4]
- *     [--turns 20 | 30 on science] [--temperature 1 | 0.7 on science] [--eval-games 128]
+ *     [--turns 20 | 30 on science] [--temperature 1] [--eval-games 128]
  *     [--eval-every 20] [--budget SECONDS] [--parallel 2] [--set key=value ...] [--dry-run]
  *
  * `--temperature` samples both training rollouts and evaluations at that temperature (the
- * objective's log-probabilities use it too). Science defaults to 0.7: at 1 the
- * warm-started generator writes an unknown command on 79% of turns and wins none of its
- * training episodes, so there is nothing to learn from.
+ * objective's log-probabilities use it too); docs/results.md's science runs use 0.7.
  *
  * Runs end after `--steps` updates, not after a wall time, so that a loaded machine
  * changes how long a run takes but never what it computes. `--budget` is an optional
@@ -66,13 +64,13 @@ const scale = [
   "optimizer.warmupRatio=0",
   "objective.lossAggregation=multi-turn-mean",
   `environment.maxTurns=${argument("turns", science ? "30" : "20")}`,
-  `rollout.temperature=${argument("temperature", science ? "0.7" : "1")}`,
+  `rollout.temperature=${argument("temperature", "1")}`,
   `rollout.groups=${argument("groups", "4")}`,
   `rollout.groupSize=${argument("group-size", "4")}`,
   `evaluation.every=${argument("eval-every", "20")}`,
   `evaluation.games=${argument("eval-games", "128")}`,
   'evaluation.splits=["eval_in_distribution","eval_out_of_distribution"]',
-  `evaluation.temperature=${argument("temperature", science ? "0.7" : "1")}`,
+  `evaluation.temperature=${argument("temperature", "1")}`,
   "evaluation.seed=0",
   `checkpoints.every=${argument("eval-every", "20")}`,
   "backend=wasm",
