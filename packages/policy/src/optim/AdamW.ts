@@ -129,9 +129,15 @@ const moments = (
   return { updates, state: { step, mu, nu } }
 }
 
-/** Σ ‖g‖² over all gradients, a scalar tensor. */
+/**
+ * Σ ‖g‖² over all gradients, a scalar tensor. Without the native kernels, a chain of
+ * additions (in addN's order): tfjs-backend-webgpu's addN binds one storage buffer per
+ * input, and WebGPU's default limit is 8 per shader stage.
+ */
 const sumOfSquares = (grads: Named, native: boolean): tf.Scalar =>
-  (native ? NativeOps.sumOfSquares([...grads.values()]) : tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))) as tf.Scalar
+  native
+    ? NativeOps.sumOfSquares([...grads.values()])
+    : [...grads.values()].map((g) => tf.sum(tf.square(g)) as tf.Scalar).reduce((total, s) => tf.add(total, s))
 
 /** The AdamW transformation for a configuration. */
 export const adamw = (config: AdamWConfig): AdamW => ({
