@@ -36,6 +36,7 @@ import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import * as Config from "../src/Config.js"
 import { generateBench } from "./generate.js"
+import { median, round1, round3 } from "./rounding.js"
 import * as Torch from "./torch.js"
 import { updateBench } from "./update.js"
 import { webgpuFigures } from "./webgpu.js"
@@ -54,10 +55,6 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const python = option("python") ?? "/usr/bin/python3"
 const torchScript = option("torch-script") ?? Torch.findScript(repoRoot)
 const cpuPeer: Torch.TorchPeer = { python, script: torchScript, device: "cpu" }
-
-const round1 = (x: number) => Math.round(x * 10) / 10
-const round3 = (x: number) => Math.round(x * 1000) / 1000
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** Runs f with tfjs's own kernels, then switches the native ones back on. */
 const withTfjs = <A>(f: () => A): A => {

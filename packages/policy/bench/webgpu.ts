@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import * as Config from "../src/Config.js"
 import { deviceUpdateBench } from "./device-update.js"
+import { median, round1, round3 } from "./rounding.js"
 import * as Torch from "./torch.js"
 
 export interface WebGpuOptions {
@@ -20,10 +21,6 @@ export interface WebGpuOptions {
   /** The torch peer to time beside ours; absent: none. */
   readonly peer: Torch.TorchPeer | undefined
 }
-
-const round1 = (x: number) => Math.round(x * 10) / 10
-const round3 = (x: number) => Math.round(x * 1000) / 1000
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 interface ErrorEvent {
   readonly error: { readonly message: string }
