@@ -23,7 +23,7 @@ const kappaL = 0.0
 const kappaR = 2.0
 
 /** Per-token PPO clip - λ (H - β α hinge), masked token mean (torch_reference.py `step`). */
-const loss = (logp: tf.Tensor, entropy: tf.Tensor, oldLogp: tf.Tensor, adv: tf.Tensor, mask: tf.Tensor): tf.Scalar => {
+export const loss = (logp: tf.Tensor, entropy: tf.Tensor, oldLogp: tf.Tensor, adv: tf.Tensor, mask: tf.Tensor): tf.Scalar => {
   const ratio = tf.exp(tf.sub(logp, oldLogp))
   const pg = tf.neg(tf.minimum(tf.mul(ratio, adv), tf.mul(tf.clipByValue(ratio, 1 - eps, 1 + eps), adv)))
   const hinge = tf.add(tf.relu(tf.sub(kappaL * hRef, entropy)), tf.relu(tf.sub(entropy, kappaR * hRef)))
@@ -41,24 +41,40 @@ export interface UpdateBench {
   readonly dispose: () => void
 }
 
-export const updateBench = (steps: number, batch = 16): UpdateBench => {
-  const c = Config.reference
+/** The step's inputs, drawn as torch_reference.py draws them (other seeds). */
+export interface Inputs {
+  readonly tokens: Transformer.Tokens
+  readonly targets: Int32Array
+  readonly oldLogp: tf.Tensor1D
+  readonly adv: tf.Tensor1D
+  readonly tokenMask: tf.Tensor1D
+}
+
+export const inputs = (c: Config.PolicyConfig, batch: number): Inputs => {
   const T = c.context
   const N = batch * T
-  const vars = Params.init(c, Random.key(0))
   const s = Random.Stream.fromSeed(1)
   const ids = Int32Array.from({ length: N }, () => s.int(c.vocab))
   const targets = Int32Array.from({ length: N }, () => s.int(c.vocab))
   const positions = Int32Array.from({ length: N }, (_, i) => i % T)
-  const mask = causalMask(T)
-  const oldLogp = tf.tensor1d(Float32Array.from({ length: N }, () => -Math.log(c.vocab) + 0.01 * s.normal()))
-  const adv = tf.tensor1d(Float32Array.from({ length: N }, () => s.normal()))
-  const tokenMask = tf.tensor1d(Float32Array.from({ length: N }, () => (s.next() < 0.5 ? 1 : 0)))
+  return {
+    tokens: { batch, time: T, ids, positions, mask: causalMask(T) },
+    targets,
+    oldLogp: tf.tensor1d(Float32Array.from({ length: N }, () => -Math.log(c.vocab) + 0.01 * s.normal())),
+    adv: tf.tensor1d(Float32Array.from({ length: N }, () => s.normal())),
+    tokenMask: tf.tensor1d(Float32Array.from({ length: N }, () => (s.next() < 0.5 ? 1 : 0)))
+  }
+}
+
+export const updateBench = (steps: number, batch = 16): UpdateBench => {
+  const c = Config.reference
+  const vars = Params.init(c, Random.key(0))
+  const { tokens, targets, oldLogp, adv, tokenMask } = inputs(c, batch)
   const opt = AdamW.adamw(Effect.runSync(AdamW.decodeConfig({ maxGradNorm: 1.0 })))
   let state = opt.init(vars)
   const step = () => {
     const { value, grads } = tf.variableGrads(() => {
-      const { hidden } = Transformer.forward(vars, c, { batch, time: T, ids, positions, mask })
+      const { hidden } = Transformer.forward(vars, c, tokens)
       const stats = tokenStats(Transformer.logits(vars, hidden), targets, 1)
       const [logp, entropy] = tf.unstack(stats, 1)
       return loss(logp, entropy, oldLogp, adv, tokenMask)
@@ -71,7 +87,7 @@ export const updateBench = (steps: number, batch = 16): UpdateBench => {
   }
   return {
     batch,
-    tokens: N,
+    tokens: tokens.ids.length,
     step,
     time: () => {
       step()

@@ -2,15 +2,21 @@
  * The policy on the webgpu backend (tfjs-backend-webgpu over Dawn; in CI over Mesa's CPU
  * Vulkan driver): the batched formulation's logits and its loss gradient in every
  * parameter equal those of the policy's own formulation (Transformer.forward) on the cpu
- * backend, within float32 rounding. Skipped, saying why, where no WebGPU adapter can be had.
+ * backend, within float32 rounding; and one whole update step with no host read
+ * (BatchedUpdate.step: the bench's loss, backward, on-device clip and AdamW) leaves the
+ * same parameters and moments on webgpu as on cpu. Skipped, saying why, where no WebGPU
+ * adapter can be had.
  */
 import { Backend, Random, Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { afterAll, expect, it } from "vitest"
+import { loss } from "../bench/update.js"
 import * as Batched from "./Batched.js"
+import * as BatchedUpdate from "./BatchedUpdate.js"
 import * as Config from "./Config.js"
 import { causalMask } from "./ops/Attention.js"
+import * as AdamW from "./optim/AdamW.js"
 import * as Params from "./Params.js"
 import * as Transformer from "./Transformer.js"
 
@@ -69,4 +75,64 @@ it("the batched formulation on webgpu: logits and every parameter's gradient equ
     }
     Params.dispose(vars)
   }
+})
+
+interface StepFigures {
+  readonly loss: number
+  readonly gradNorm: number
+  /** Parameters and moments after the step, "<name>", "mu/<name>", "nu/<name>". */
+  readonly tensors: ReadonlyMap<string, Float32Array>
+}
+
+/** Two update steps on the active backend from the same start, everything read back after. */
+const twoSteps = async (c: Config.PolicyConfig, init: () => Params.Variables): Promise<StepFigures> => {
+  const vars = init()
+  const s = Random.Stream.fromSeed(4)
+  const n = B * T
+  const tokens = { batch: B, time: T, ids: Int32Array.from({ length: n }, () => s.int(vocab)), positions: Int32Array.from({ length: n }, (_, i) => i % T), mask: causalMask(T) }
+  const targets = tf.tensor1d(Int32Array.from({ length: n }, () => s.int(vocab)), "int32")
+  const oldLogp = tf.tensor1d(Float32Array.from({ length: n }, () => -Math.log(vocab) + 0.3 * s.normal()))
+  const adv = tf.tensor1d(Float32Array.from({ length: n }, () => s.normal()))
+  const mask = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1)))
+  const opt = AdamW.adamw(Effect.runSync(AdamW.decodeConfig({ maxGradNorm: 0.05, weightDecay: 0.1 })))
+  let state = opt.init(vars)
+  let first: BatchedUpdate.StepResult | undefined
+  for (let i = 0; i < 2; i++) {
+    const r = BatchedUpdate.step(opt, vars, c, tokens, targets, (logp, entropy) => loss(logp, entropy, oldLogp, adv, mask), state, 0.01)
+    state = r.state
+    if (first === undefined) first = r
+    else tf.dispose([r.loss, r.gradNorm])
+  }
+  const named = new Map<string, tf.Tensor>([...vars, ...AdamW.toTensors(state).tensors])
+  const tensors = new Map<string, Float32Array>()
+  for (const [name, t] of named) tensors.set(name, (await t.data()) as Float32Array)
+  const out = { loss: (await first!.loss.data())[0]!, gradNorm: (await first!.gradNorm.data())[0]!, tensors }
+  tf.dispose([first!.loss, first!.gradNorm, targets, oldLogp, adv, mask])
+  AdamW.dispose(state)
+  Params.dispose(vars)
+  return out
+}
+
+it("two update steps with no host read (batched forward, token statistics, clip, AdamW) on webgpu equal the same steps on cpu", async (ctx) => {
+  await tf.setBackend("cpu")
+  const c = Effect.runSync(Config.decode({ vocab, dModel: 8, layers: 1, heads: 2, context: 9, positions: "learned" }))
+  const init = () => {
+    const vars = Params.init(c, Random.key(7))
+    tf.tidy(() => vars.forEach((v) => v.assign(tf.mul(v, v.shape.length === 2 ? 5 : 1))))
+    return vars
+  }
+  const onCpu = await Tensors.expectNoLeaks(() => twoSteps(c, init))
+  const webgpu = await Effect.runPromise(Backend.select("webgpu").pipe(Effect.result))
+  if (webgpu._tag === "Failure") {
+    console.log(`skipped: ${webgpu.failure}`)
+    return ctx.skip(String(webgpu.failure))
+  }
+  await tf.setBackend("cpu")
+  const vars = init()
+  await tf.setBackend("webgpu")
+  const onGpu = await Tensors.expectNoLeaks(() => twoSteps(c, () => vars))
+  expect(onCpu.gradNorm, "the clip is active").toBeGreaterThan(0.05)
+  expect(Math.abs(onGpu.loss - onCpu.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(onCpu.loss) + 1e-7)
+  expect(Math.abs(onGpu.gradNorm - onCpu.gradNorm)).toBeLessThanOrEqual(1e-5 * onCpu.gradNorm)
+  for (const [name, x] of onCpu.tensors) expectClose(onGpu.tensors.get(name)!, x, name)
 })

@@ -67,6 +67,42 @@ describe("AdamW", () => {
     AdamW.dispose(r.state)
   })
 
+  it("updateOnDevice equals update (clip factor as a tensor; multipliers, decay, absent gradients) and reads nothing", async () => {
+    await Tensors.expectNoLeaks(async () => {
+      const opt = AdamW.adamw(Effect.runSync(AdamW.decodeConfig({ maxGradNorm: 0.7, weightDecay: 0.1, multipliers: { b: 3 } })))
+      const variable = (t: () => tf.Tensor) => tf.tidy(() => tf.variable(t()))
+      const params = new Map([
+        ["a", variable(() => tf.tensor2d([[0.3, -1.2], [2, 0.5]]))],
+        ["b", variable(() => tf.tensor1d([-0.4, 0.9, 1.5]))],
+        ["c", variable(() => tf.tensor1d([0.25]))]
+      ])
+      const grads = (k: number) => new Map<string, tf.Tensor>([["a", tf.tensor2d([[0.8 * k, -0.6], [0.1, 1.1 * k]])], ["b", tf.tensor1d([-0.9, 0.2 * k, 0.4])]])
+      let host = opt.init(params)
+      let device = opt.init(params)
+      for (const k of [1, -2, 0.5]) {
+        const g = grads(k)
+        const h = opt.update(g, host, params, 0.05)
+        const d = opt.updateOnDevice(g, device, params, 0.05)
+        expect(h.gradNorm).toBeGreaterThan(0.7) // the clip is active
+        expect((await d.gradNorm.data())[0]).toBeCloseTo(h.gradNorm, 5)
+        for (const [name, u] of h.updates) expect(Array.from(await d.updates.get(name)!.data())).toEqual(Array.from(u.dataSync()).map((x) => expect.closeTo(x, 7)))
+        for (const name of ["a", "b", "c"]) {
+          expect(Array.from(await d.state.mu.get(name)!.data())).toEqual(Array.from(h.state.mu.get(name)!.dataSync()).map((x) => expect.closeTo(x, 7)))
+          expect(Array.from(await d.state.nu.get(name)!.data())).toEqual(Array.from(h.state.nu.get(name)!.dataSync()).map((x) => expect.closeTo(x, 7)))
+        }
+        expect(d.updates.has("c")).toBe(false)
+        AdamW.applyUpdates(params, h.updates)
+        tf.dispose([...g.values(), ...h.updates.values(), ...d.updates.values(), d.gradNorm])
+        AdamW.dispose(host)
+        AdamW.dispose(device)
+        ;[host, device] = [h.state, d.state]
+      }
+      AdamW.dispose(host)
+      AdamW.dispose(device)
+      tf.dispose([...params.values()])
+    })
+  })
+
   it.effect("serialises its state to named tensors and back; bad names are a ConfigError", () =>
     Effect.gen(function* () {
       const opt = AdamW.adamw(yield* AdamW.decodeConfig({}))

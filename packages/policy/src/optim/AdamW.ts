@@ -10,6 +10,8 @@
  * The state is a step count plus the moment tensors, named "mu/<param>" and "nu/<param>"
  * by `toTensors`, so a checkpoint can store it. With the native kernels (@epo/native) the
  * norm is one kernel and each parameter's update one pass (EpoAdamW) instead of a dozen.
+ * `updateOnDevice` is the same step with the clip factor computed as a tensor, so that
+ * nothing is read on the host (the webgpu backend has no synchronous read in Node).
  */
 import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
@@ -50,6 +52,14 @@ export interface Update {
   readonly gradNorm: number
 }
 
+/** An Update whose global gradient norm stays on the device. */
+export interface DeviceUpdate {
+  readonly updates: Named
+  readonly state: AdamWState
+  /** Global gradient norm before clipping, a scalar tensor (the caller disposes it). */
+  readonly gradNorm: tf.Scalar
+}
+
 export interface AdamW {
   /** Zero moments shaped like `params`. */
   readonly init: (params: Named) => AdamWState
@@ -58,6 +68,12 @@ export interface AdamW {
    * their moments). Pure: the inputs are not disposed; the result's tensors are new.
    */
   readonly update: (grads: Named, state: AdamWState, params: Named, learningRate: number) => Update
+  /**
+   * `update` in tfjs ops alone, with no host read: the norm and the clip factor
+   * min(1, maxNorm / (‖g‖₂ + 1e-6)) are scalar tensors, so it runs on any backend
+   * (webgpu included) without a device-to-host sync. Same math as `update`.
+   */
+  readonly updateOnDevice: (grads: Named, state: AdamWState, params: Named, learningRate: number) => DeviceUpdate
 }
 
 const map = <A, B>(m: ReadonlyMap<string, A>, f: (a: A, name: string) => B): Map<string, B> => {
@@ -65,6 +81,63 @@ const map = <A, B>(m: ReadonlyMap<string, A>, f: (a: A, name: string) => B): Map
   for (const [k, v] of m) out.set(k, f(v, k))
   return out
 }
+
+/**
+ * The moments and increments of every parameter of the state, with each gradient scaled
+ * by `scale` (the clip factor: a number, or a scalar tensor that stays on the device);
+ * `native`: through @epo/native's fused kernel (a numeric scale only).
+ */
+const moments = (
+  config: AdamWConfig,
+  grads: Named,
+  state: AdamWState,
+  params: Named,
+  learningRate: number,
+  scale: number | tf.Scalar,
+  native: boolean
+): { readonly updates: Named; readonly state: AdamWState } => {
+  const { b1, b2, eps, weightDecay } = config
+  const step = state.step + 1
+  const c1 = 1 / (1 - Math.pow(b1, step))
+  const c2 = 1 / (1 - Math.pow(b2, step))
+  const mu = new Map<string, tf.Tensor>()
+  const nu = new Map<string, tf.Tensor>()
+  const updates = new Map<string, tf.Tensor>()
+  for (const [name, m0] of state.mu) {
+    const g0 = grads.get(name)
+    if (g0 === undefined) {
+      mu.set(name, tf.clone(m0))
+      nu.set(name, tf.clone(state.nu.get(name)!))
+      continue
+    }
+    const lr = learningRate * (config.multipliers?.[name] ?? 1)
+    const [m, v, u] =
+      native && typeof scale === "number"
+        ? NativeOps.adamw(params.get(name)!, g0, m0, state.nu.get(name)!, { scale, b1, b2, eps, weightDecay, learningRate: lr, c1, c2 })
+        : tf.tidy(() => {
+            const g = scale === 1 ? g0 : tf.mul(g0, scale)
+            const m = tf.add(tf.mul(m0, b1), tf.mul(g, 1 - b1))
+            const v = tf.add(tf.mul(state.nu.get(name)!, b2), tf.mul(tf.square(g), 1 - b2))
+            const direction = tf.div(tf.mul(m, c1), tf.add(tf.sqrt(tf.mul(v, c2)), eps))
+            const decayed = weightDecay === 0 ? direction : tf.add(direction, tf.mul(params.get(name)!, weightDecay))
+            return [m, v, tf.mul(decayed, -lr)]
+          })
+    mu.set(name, m)
+    nu.set(name, v)
+    updates.set(name, u)
+  }
+  return { updates, state: { step, mu, nu } }
+}
+
+/**
+ * Σ ‖g‖² over all gradients, a scalar tensor. Without the native kernels, a chain of
+ * additions (in addN's order): tfjs-backend-webgpu's addN binds one storage buffer per
+ * input, and WebGPU's default limit is 8 per shader stage.
+ */
+const sumOfSquares = (grads: Named, native: boolean): tf.Scalar =>
+  native
+    ? NativeOps.sumOfSquares([...grads.values()])
+    : [...grads.values()].map((g) => tf.sum(tf.square(g)) as tf.Scalar).reduce((total, s) => tf.add(total, s))
 
 /** The AdamW transformation for a configuration. */
 export const adamw = (config: AdamWConfig): AdamW => ({
@@ -74,41 +147,18 @@ export const adamw = (config: AdamWConfig): AdamW => ({
     nu: map(params, (p) => tf.zerosLike(p))
   }),
   update: (grads, state, params, learningRate) => {
-    const { b1, b2, eps, weightDecay } = config
-    const step = state.step + 1
     const native = Native.active()
-    const gradNorm = tf.tidy(() => {
-      const squares = native ? NativeOps.sumOfSquares([...grads.values()]) : tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))
-      return Math.sqrt(squares.dataSync()[0])
-    })
+    const gradNorm = tf.tidy(() => Math.sqrt(sumOfSquares(grads, native).dataSync()[0]!))
     const scale = config.maxGradNorm === undefined ? 1 : Math.min(1, config.maxGradNorm / (gradNorm + 1e-6))
-    const c1 = 1 / (1 - Math.pow(b1, step))
-    const c2 = 1 / (1 - Math.pow(b2, step))
-    const mu = new Map<string, tf.Tensor>()
-    const nu = new Map<string, tf.Tensor>()
-    const updates = new Map<string, tf.Tensor>()
-    for (const [name, m0] of state.mu) {
-      const g0 = grads.get(name)
-      if (g0 === undefined) {
-        mu.set(name, tf.clone(m0))
-        nu.set(name, tf.clone(state.nu.get(name)!))
-        continue
-      }
-      const lr = learningRate * (config.multipliers?.[name] ?? 1)
-      const attrs = { scale, b1, b2, eps, weightDecay, learningRate: lr, c1, c2 }
-      const [m, v, u] = native ? NativeOps.adamw(params.get(name)!, g0, m0, state.nu.get(name)!, attrs) : tf.tidy(() => {
-        const g = scale === 1 ? g0 : tf.mul(g0, scale)
-        const m = tf.add(tf.mul(m0, b1), tf.mul(g, 1 - b1))
-        const v = tf.add(tf.mul(state.nu.get(name)!, b2), tf.mul(tf.square(g), 1 - b2))
-        const direction = tf.div(tf.mul(m, c1), tf.add(tf.sqrt(tf.mul(v, c2)), eps))
-        const decayed = weightDecay === 0 ? direction : tf.add(direction, tf.mul(params.get(name)!, weightDecay))
-        return [m, v, tf.mul(decayed, -lr)]
-      })
-      mu.set(name, m)
-      nu.set(name, v)
-      updates.set(name, u)
-    }
-    return { updates, state: { step, mu, nu }, gradNorm }
+    return { ...moments(config, grads, state, params, learningRate, scale, native), gradNorm }
+  },
+  updateOnDevice: (grads, state, params, learningRate) => {
+    const gradNorm = tf.tidy(() => tf.sqrt(sumOfSquares(grads, false)))
+    const maxNorm = config.maxGradNorm
+    const scale = maxNorm === undefined ? 1 : tf.tidy(() => tf.minimum(1, tf.div(maxNorm, tf.add(gradNorm, 1e-6))) as tf.Scalar)
+    const r = moments(config, grads, state, params, learningRate, scale, false)
+    if (typeof scale !== "number") scale.dispose()
+    return { ...r, gradNorm }
   }
 })
 
@@ -166,6 +216,21 @@ export const step = (
   learningRate: number
 ): { readonly state: AdamWState; readonly gradNorm: number } => {
   const r = opt.update(grads, state, params, learningRate)
+  applyUpdates(params, r.updates)
+  for (const u of r.updates.values()) u.dispose()
+  dispose(state)
+  return { state: r.state, gradNorm: r.gradNorm }
+}
+
+/** `step` through `updateOnDevice`: nothing is read on the host; the norm is returned as a tensor. */
+export const stepOnDevice = (
+  opt: AdamW,
+  params: ReadonlyMap<string, tf.Variable>,
+  grads: Named,
+  state: AdamWState,
+  learningRate: number
+): { readonly state: AdamWState; readonly gradNorm: tf.Scalar } => {
+  const r = opt.updateOnDevice(grads, state, params, learningRate)
   applyUpdates(params, r.updates)
   for (const u of r.updates.values()) u.dispose()
   dispose(state)
