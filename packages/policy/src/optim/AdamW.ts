@@ -204,6 +204,18 @@ export const fromTensors = (step: number, tensors: Named): Effect.Effect<AdamWSt
     return { step, mu, nu }
   })
 
+/** Applies an update's increments to the variables, then frees them and the old state. */
+const commit = <N>(
+  params: ReadonlyMap<string, tf.Variable>,
+  r: { readonly updates: Named; readonly state: AdamWState; readonly gradNorm: N },
+  old: AdamWState
+): { readonly state: AdamWState; readonly gradNorm: N } => {
+  applyUpdates(params, r.updates)
+  for (const u of r.updates.values()) u.dispose()
+  dispose(old)
+  return { state: r.state, gradNorm: r.gradNorm }
+}
+
 /**
  * The usual training step: clip, update the moments, apply the increments to the
  * variables, free the old state and the increments. Returns the new state and the norm.
@@ -214,13 +226,7 @@ export const step = (
   grads: Named,
   state: AdamWState,
   learningRate: number
-): { readonly state: AdamWState; readonly gradNorm: number } => {
-  const r = opt.update(grads, state, params, learningRate)
-  applyUpdates(params, r.updates)
-  for (const u of r.updates.values()) u.dispose()
-  dispose(state)
-  return { state: r.state, gradNorm: r.gradNorm }
-}
+): { readonly state: AdamWState; readonly gradNorm: number } => commit(params, opt.update(grads, state, params, learningRate), state)
 
 /** `step` through `updateOnDevice`: nothing is read on the host; the norm is returned as a tensor. */
 export const stepOnDevice = (
@@ -229,10 +235,4 @@ export const stepOnDevice = (
   grads: Named,
   state: AdamWState,
   learningRate: number
-): { readonly state: AdamWState; readonly gradNorm: tf.Scalar } => {
-  const r = opt.updateOnDevice(grads, state, params, learningRate)
-  applyUpdates(params, r.updates)
-  for (const u of r.updates.values()) u.dispose()
-  dispose(state)
-  return { state: r.state, gradNorm: r.gradNorm }
-}
+): { readonly state: AdamWState; readonly gradNorm: tf.Scalar } => commit(params, opt.updateOnDevice(grads, state, params, learningRate), state)
