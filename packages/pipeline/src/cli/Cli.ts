@@ -48,6 +48,7 @@ const commands: Readonly<Record<CommandName, CommandSpec & { readonly run: (args
       split: { kind: "string", value: "SPLIT", multiple: true, description: "an evaluation split (default: the run's)" },
       games: { kind: "string", value: "N", description: "games per split at most (0: all; default: the run's)" },
       latest: { kind: "boolean", description: "use the latest checkpoint instead of the best" },
+      set: { kind: "string", value: "KEY=VALUE", multiple: true, description: "override a field of the run's spec, e.g. --set environment.success=completed (repeatable)" },
       transcripts: { kind: "string", value: "FILE", description: "also write every episode (observations, commands, rewards) to FILE as JSON lines" }
     },
     run: Commands.evaluate

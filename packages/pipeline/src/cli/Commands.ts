@@ -12,6 +12,7 @@ import * as Environments from "../spec/Environments.js"
 import * as Evaluation from "../rollout/Evaluation.js"
 import { Codec, effectiveConfig, layer as modelLayer } from "../train/Model.js"
 import { formatNumber } from "../report/Plot.js"
+import * as Overrides from "../spec/Overrides.js"
 import * as Presets from "../spec/Presets.js"
 import * as Report from "../report/Report.js"
 import * as Resolve from "../spec/Resolve.js"
@@ -198,18 +199,23 @@ export const evaluate = (args: Parsed) =>
     const runSpec = yield* Resolve.ofRun(run.dir)
     const games = args.strings.games
     if (games !== undefined && !/^\d+$/.test(games)) return yield* new UsageError({ message: `--games must be a non-negative integer, got "${games}"` })
+    const overrides = yield* Overrides.parse(args.lists.set ?? [])
     const json = Spec.encode(runSpec)
+    // --set applies last, so it can change anything of the run's spec (e.g. environment.success).
     const spec = yield* Spec.decode(
-      {
-        ...json,
-        policy: { ...json.policy, checkpoint },
-        evaluation: {
-          ...json.evaluation,
-          ...(args.lists.split === undefined ? {} : { splits: args.lists.split }),
-          ...(games === undefined ? {} : { games: Number(games) })
-        }
-      },
-      "evaluation settings"
+      Overrides.apply(
+        {
+          ...json,
+          policy: { ...json.policy, checkpoint },
+          evaluation: {
+            ...json.evaluation,
+            ...(args.lists.split === undefined ? {} : { splits: args.lists.split }),
+            ...(games === undefined ? {} : { games: Number(games) })
+          }
+        },
+        overrides
+      ),
+      overrides.length === 0 ? "evaluation settings" : "evaluation settings with --set"
     )
     const services = Layer.mergeAll(Environments.layer(spec), modelLayer(spec)).pipe(Layer.provideMerge(Backend.layer(spec.backend)))
     const splits = yield* Effect.gen(function* () {
