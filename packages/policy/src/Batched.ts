@@ -64,18 +64,3 @@ export const forward = (vars: Variables, c: PolicyConfig, tokens: Tokens): tf.Te
 
 /** Output logits [B*T, vocab] of the hidden states. */
 export const logits = (vars: Variables, hidden: tf.Tensor2D): tf.Tensor2D => tf.matMul(hidden, get(vars, "head.weight"))
-
-/**
- * `[N, 2]`: column 0 the log-probability of `targets[i]`, column 1 the entropy of the
- * softmax, for logits [N, V], on the device (the one-hot product in place of
- * ./ops/TokenStats.ts's host gather); autodiff gives the gradient.
- *
- *   log p = logsoftmax(z);  logp = Σ onehot_t · log p;  H = -Σ p log p
- */
-export const tokenStats = (logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor2D =>
-  tf.tidy(() => {
-    const logProbs = tf.logSoftmax(logits)
-    const logp = tf.sum(tf.mul(logProbs, tf.oneHot(targets, logits.shape[1])), -1)
-    const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), -1))
-    return tf.stack([logp, entropy], 1) as tf.Tensor2D
-  })

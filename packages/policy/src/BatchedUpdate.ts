@@ -1,15 +1,17 @@
 /**
  * One policy-update step that reads nothing on the host, so it runs on the webgpu
  * backend (where Node has no synchronous read): the batched formulation (./Batched.ts),
- * its per-token statistics, a loss of them, backward, and AdamW's on-device update with
- * the global-norm clip (./optim/AdamW.ts `stepOnDevice`).
+ * its per-token statistics (@epo/objective `Tokens.logProbsAndEntropy`, in tfjs ops with
+ * a closed-form backward, tested on webgpu), a loss of them, backward, and AdamW's
+ * on-device update with the global-norm clip (./optim/AdamW.ts `stepOnDevice`).
  *
- *   (logp, H) = Batched.tokenStats(Batched.logits(Batched.forward(θ)), targets)
+ *   (logp, H) = Tokens.logProbsAndEntropy(Batched.logits(Batched.forward(θ)), targets)
  *   g = ∇θ loss(logp, H);  θ, (m, v) ← AdamW(clip(g), θ, m, v)
  *
  * The loss and the gradient norm come back as scalar tensors, to be read once the step is
  * queued (`await t.data()`), so a GPU never waits on the host inside the step.
  */
+import * as Objective from "@epo/objective"
 import * as tf from "@tensorflow/tfjs"
 import * as Batched from "./Batched.js"
 import { type PolicyConfig } from "./Config.js"
@@ -43,9 +45,8 @@ export const step = (
   learningRate: number
 ): StepResult => {
   const { value, grads } = tf.variableGrads(() => {
-    const stats = Batched.tokenStats(Batched.logits(vars, Batched.forward(vars, c, tokens)), targets)
-    const [logp, entropy] = tf.unstack(stats, 1) as [tf.Tensor1D, tf.Tensor1D]
-    return loss(logp, entropy)
+    const { logp, entropy } = Objective.Tokens.logProbsAndEntropy(Batched.logits(vars, Batched.forward(vars, c, tokens)), targets)
+    return loss(logp as tf.Tensor1D, entropy as tf.Tensor1D)
   }, [...vars.values()])
   const named = new Map([...vars].map(([name, v]) => [name, grads[v.name]!]))
   const next = AdamW.stepOnDevice(opt, vars, named, state, learningRate)

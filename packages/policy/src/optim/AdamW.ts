@@ -44,20 +44,13 @@ export interface AdamWState {
   readonly nu: Named
 }
 
-export interface Update {
+/** `Norm`: a number, or for `updateOnDevice` a scalar tensor (the caller disposes it). */
+export interface Update<Norm = number> {
   /** Parameter increments (θ ← θ + Δθ), one per gradient. */
   readonly updates: Named
   readonly state: AdamWState
   /** Global gradient norm before clipping. */
-  readonly gradNorm: number
-}
-
-/** An Update whose global gradient norm stays on the device. */
-export interface DeviceUpdate {
-  readonly updates: Named
-  readonly state: AdamWState
-  /** Global gradient norm before clipping, a scalar tensor (the caller disposes it). */
-  readonly gradNorm: tf.Scalar
+  readonly gradNorm: Norm
 }
 
 export interface AdamW {
@@ -73,7 +66,7 @@ export interface AdamW {
    * min(1, maxNorm / (‖g‖₂ + 1e-6)) are scalar tensors, so it runs on any backend
    * (webgpu included) without a device-to-host sync. Same math as `update`.
    */
-  readonly updateOnDevice: (grads: Named, state: AdamWState, params: Named, learningRate: number) => DeviceUpdate
+  readonly updateOnDevice: (grads: Named, state: AdamWState, params: Named, learningRate: number) => Update<tf.Scalar>
 }
 
 const map = <A, B>(m: ReadonlyMap<string, A>, f: (a: A, name: string) => B): Map<string, B> => {
@@ -205,11 +198,7 @@ export const fromTensors = (step: number, tensors: Named): Effect.Effect<AdamWSt
   })
 
 /** Applies an update's increments to the variables, then frees them and the old state. */
-const commit = <N>(
-  params: ReadonlyMap<string, tf.Variable>,
-  r: { readonly updates: Named; readonly state: AdamWState; readonly gradNorm: N },
-  old: AdamWState
-): { readonly state: AdamWState; readonly gradNorm: N } => {
+const commit = <N>(params: ReadonlyMap<string, tf.Variable>, r: Update<N>, old: AdamWState): { readonly state: AdamWState; readonly gradNorm: N } => {
   applyUpdates(params, r.updates)
   for (const u of r.updates.values()) u.dispose()
   dispose(old)
