@@ -308,7 +308,8 @@ export class ScienceWorld {
     }
     w.score = w.goals.score()
     w.completed = w.goals.isCompleted()
-    return javaTrim(out).replace(/ +/g, " ")
+    const trimmed = javaTrim(out)
+    return trimmed.includes("  ") ? trimmed.replace(/ +/g, " ") : trimmed
   }
 
   private finishEarly(w: World, text: string): string {

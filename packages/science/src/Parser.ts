@@ -75,7 +75,22 @@ const matchingReferents = (text: string, bases: ReadonlyArray<Referent>, contain
       }
     }
   }
-  return hits === undefined ? none : hits.length === 1 ? hits : [...new Set(hits)].sort()
+  return hits === undefined ? none : hits.length === 1 ? hits : sortedUnique(hits)
+}
+
+/** `[...new Set(xs)].sort()`, in place: the lists are a few strings (an object's name and descriptName are often the same). */
+const sortedUnique = (xs: Array<string>): Array<string> => {
+  let n = 0
+  for (const x of xs) {
+    let i = n
+    while (i > 0 && xs[i - 1] > x) i--
+    if (i > 0 && xs[i - 1] === x) continue
+    for (let j = n; j > i; j--) xs[j] = xs[j - 1]
+    xs[i] = x
+    n++
+  }
+  xs.length = n
+  return xs
 }
 
 const links = [" in ", " on "] as const
@@ -111,6 +126,16 @@ const consider = (hits: Array<Hit> | undefined, input: string, o: Obj, refs: Par
   return hits
 }
 
+/** A stable insertion sort by UUID (the hits are few, and Array.prototype.sort with a comparator allocates). */
+const byUuidInPlace = (hits: Array<Hit>): void => {
+  for (let k = 1; k < hits.length; k++) {
+    const h = hits[k]
+    let i = k
+    for (; i > 0 && hits[i - 1].o.uuid > h.o.uuid; i--) hits[i] = hits[i - 1]
+    hits[i] = h
+  }
+}
+
 const considerInside = (hits: Array<Hit> | undefined, input: string, part: Inside, room: Obj): Array<Hit> | undefined => {
   for (let i = 0; i < part.refs.length; i++) hits = consider(hits, input, part.objs[i], part.refs[i])
   for (const p of part.portals) hits = consider(hits, input, p, p.parserReferentsFrom(room))
@@ -123,11 +148,12 @@ const populate = (
   pattern: ActionDef["trigger"],
   at: number,
   objs: Scope | undefined,
-  soFar: ReadonlyArray<Obj>,
+  /** The objects of the slots filled so far (pushed and popped on the way; copied into `out` on a whole match). */
+  soFar: Array<Obj>,
   out: Array<ReadonlyArray<Obj>>
 ): void => {
   if (at === pattern.length) {
-    if (javaTrim(input).length === 0) out.push(soFar)
+    if (javaTrim(input).length === 0) out.push(soFar.slice())
     return
   }
   const e = pattern[at]
@@ -138,19 +164,25 @@ const populate = (
     for (const o of objs.loose) hits = consider(hits, input, o, o.parserReferentsFrom(objs.room))
     for (const part of objs.insides) hits = considerInside(hits, input, part, objs.room)
     if (hits === undefined) return
-    if (hits.length > 1) hits.sort((a, b) => a.o.uuid - b.o.uuid)
+    if (hits.length > 1) byUuidInPlace(hits)
     let last: Obj | undefined
     for (const { o, rs } of hits) {
       if (o === last) continue
       last = o
-      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, [...soFar, o], out)
+      soFar.push(o)
+      for (const r of rs) populate(javaTrim(input.substring(r.length)), pattern, at + 1, objs, soFar, out)
+      soFar.pop()
     }
   } else {
     for (const p of e) if (input.startsWith(p)) populate(javaTrim(input.substring(p.length)), pattern, at + 1, objs, soFar, out)
   }
 }
 
-const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>) => a.length === b.length && a.every((o, i) => o === b[i])
+const sameTuple = (a: ReadonlyArray<Obj>, b: ReadonlyArray<Obj>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 /**
  * What `collectAccessible(x, true)` reaches inside `x`, one container at a time: its
@@ -168,18 +200,24 @@ interface Inside {
 }
 
 const insides = new WeakMap<Obj, Inside>()
+const noInsides: ReadonlyArray<Inside> = []
 
 const insideOf = (x: Obj): Inside => {
   const hit = insides.get(x)
   if (hit !== undefined && hit.rev === x.subtreeRev) return hit
   const objs: Array<Obj> = []
-  const open: Array<Inside> = []
+  const refs: Array<ParserReferents> = []
+  let open: Array<Inside> | undefined
   for (const c of x.children) {
     objs.push(c)
-    for (const t of c.visibleTerminals(true)) objs.push(t)
-    if (c.containerProps?.isOpen === true) open.push(insideOf(c))
+    refs.push(c.referentList())
+    for (const t of c.visibleTerminals(true)) {
+      objs.push(t)
+      refs.push(t.referentList())
+    }
+    if (c.containerProps?.isOpen === true) (open ??= []).push(insideOf(c))
   }
-  const made = { rev: x.subtreeRev, objs, refs: objs.map((o) => o.referentList()), portals: x.portals, open }
+  const made = { rev: x.subtreeRev, objs, refs, portals: x.portals, open: open ?? noInsides }
   insides.set(x, made)
   return made
 }
@@ -216,6 +254,11 @@ export interface ParseWorld {
   readonly universe: Obj
 }
 
+const startsWithAny = (text: string, prefixes: ReadonlyArray<string>): boolean => {
+  for (const p of prefixes) if (text.startsWith(p)) return true
+  return false
+}
+
 /** Every action match of the input, per action, in action order. */
 export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
   const text = tokenJoin(input.toLowerCase())
@@ -224,16 +267,20 @@ export const matchInput = (input: string, w: ParseWorld): Array<Match> => {
   let everything: Scope | undefined
   const matches: Array<Match> = []
   for (const def of w.defs) {
-    const first = def.trigger[0] as ReadonlyArray<string>
-    if (!first.some((p) => text.startsWith(p))) continue
+    if (!startsWithAny(text, def.trigger[0] as ReadonlyArray<string>)) continue
     const objs = def.trigger.length === 1 ? undefined : def.oracle ? (everything ??= scopeOf(room, [w.universe])) : (namable ??= scopeOf(room, [room, w.agent]))
     const found: Array<ReadonlyArray<Obj>> = []
     populate(text, def.trigger, 0, objs, [], found)
-    const unique: Array<ReadonlyArray<Obj>> = []
-    for (const t of found) if (!unique.some((u) => sameTuple(u, t))) unique.push(t)
-    for (const objects of unique) matches.push({ def, objects })
+    const first = matches.length
+    for (const objects of found) if (!hasTuple(matches, first, objects)) matches.push({ def, objects })
   }
   return matches
+}
+
+/** Whether `matches[from..]` already holds this object tuple. */
+const hasTuple = (matches: ReadonlyArray<Match>, from: number, t: ReadonlyArray<Obj>): boolean => {
+  for (let i = from; i < matches.length; i++) if (sameTuple(matches[i].objects, t)) return true
+  return false
 }
 
 /** The container chain of an ambiguity option: "in bowl, in counter, in kitchen" (up to the agent's location). */
