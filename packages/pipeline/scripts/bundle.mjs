@@ -86,6 +86,12 @@ const bundle = async (options) => {
   })
 }
 
+/**
+ * One script (a benchmark, say) compiled as the epo bundle is, into the single file
+ * `outfile`: what it measures is the code that `epo` runs.
+ */
+export const buildScript = (entry, outfile) => bundle({ entryPoints: [entry], outfile, plugins: [sourceUrls] })
+
 const copyWasm = (dir) => {
   for (const name of fs.readdirSync(wasmDir)) if (name.endsWith(".wasm")) fs.copyFileSync(path.join(wasmDir, name), path.join(dir, name))
 }
