@@ -13,6 +13,23 @@ export const tidy = <A extends tf.TensorContainer>(f: () => A): Effect.Effect<A>
 export const scoped = <A extends tf.TensorContainer>(make: () => A): Effect.Effect<A, never, Scope.Scope> =>
   Effect.acquireRelease(Effect.sync(make), (t) => Effect.sync(() => tf.dispose(t)))
 
+/**
+ * Whether the active backend reads tensors back synchronously: every backend but webgpu,
+ * whose synchronous read in Node needs an OffscreenCanvas that Node does not have.
+ */
+export const readsSynchronously = (): boolean => tf.getBackend() !== "webgpu"
+
+/**
+ * The values of `tensors` on the host, in order. Where the backend reads synchronously
+ * (wasm, cpu, tensorflow) the values are there already and this is `dataSync`, so the
+ * effect stays synchronous; on webgpu it is one `await` of all the reads together, so a
+ * caller waits on the device once, after everything queued before it.
+ */
+export const read = (tensors: ReadonlyArray<tf.Tensor>): Effect.Effect<Array<tf.TypedArray>> =>
+  readsSynchronously()
+    ? Effect.sync(() => tensors.map((t) => t.dataSync()))
+    : Effect.promise(() => Promise.all(tensors.map((t) => t.data())))
+
 /** Number of live tensors in the tfjs engine. */
 export const liveTensors = (): number => tf.memory().numTensors
 

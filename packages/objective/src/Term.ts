@@ -12,7 +12,7 @@
  *
  * EPO (paper Eq. 6) is one expression over these; see Presets.ts and docs/objectives.md.
  */
-import { ShapeError } from "@epo/core"
+import { ShapeError, Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Function } from "effect"
 import { type AggregationLike, resolve } from "./Aggregation.js"
@@ -200,19 +200,28 @@ export interface ValueAndGrads {
   readonly grads: tf.NamedTensorMap
 }
 
+/** `ValueAndGrads` before anything is read back: the loss and the metrics as scalars. */
+export interface ValueAndGradTensors {
+  /** The loss (owned by the caller). */
+  readonly loss: tf.Scalar
+  /** The metrics (owned by the caller; a metric may be the loss tensor itself). */
+  readonly metrics: Readonly<Record<string, tf.Scalar>>
+  /** Gradients of the loss by variable name (owned by the caller). */
+  readonly grads: tf.NamedTensorMap
+}
+
 /**
- * One training evaluation: builds the batch with `batchOf` under the gradient tape (so
- * `logp`, `entropy`, `values` depend on the policy's variables), checks its shapes,
- * evaluates the objective and returns the loss, the metrics as numbers, and the gradients
- * of the loss with respect to `variables` (default: all trainable variables).
+ * `valueAndGrads` without reading anything back: the loss and the metrics stay scalar
+ * tensors, so that on a GPU backend the caller can queue more work (the optimiser step)
+ * before it waits on the device to read them.
  */
-export const valueAndGrads = (
+export const valueAndGradTensors = (
   term: Term,
   context: EvalContext,
   batchOf: () => TokenBatch,
   variables?: ReadonlyArray<tf.Variable>
-): Effect.Effect<ValueAndGrads, ShapeError> =>
-  Effect.sync(() => {
+): Effect.Effect<ValueAndGradTensors, ShapeError> =>
+  Effect.suspend(() => {
     let metrics: Record<string, tf.Scalar> = {}
     let shapeError: ShapeError | undefined
     const { value, grads } = tf.variableGrads(() => {
@@ -225,12 +234,30 @@ export const valueAndGrads = (
       metrics = Object.fromEntries(Object.entries(e.metrics).map(([k, v]) => [k, tf.keep(v)]))
       return e.value
     }, variables as Array<tf.Variable> | undefined)
-    const loss = value.dataSync()[0]
-    const numbers = readMetrics(metrics) // before disposing the value: a metric may be the same tensor
-    value.dispose()
     if (shapeError !== undefined) {
-      tf.dispose(Object.values(grads))
+      tf.dispose([value, ...Object.values(grads)])
       return Effect.fail(shapeError)
     }
-    return Effect.succeed({ loss, metrics: numbers, grads })
-  }).pipe(Effect.flatten)
+    return Effect.succeed({ loss: value, metrics, grads })
+  })
+
+/**
+ * One training evaluation: builds the batch with `batchOf` under the gradient tape (so
+ * `logp`, `entropy`, `values` depend on the policy's variables), checks its shapes,
+ * evaluates the objective and returns the loss, the metrics as numbers, and the gradients
+ * of the loss with respect to `variables` (default: all trainable variables).
+ */
+export const valueAndGrads = (
+  term: Term,
+  context: EvalContext,
+  batchOf: () => TokenBatch,
+  variables?: ReadonlyArray<tf.Variable>
+): Effect.Effect<ValueAndGrads, ShapeError> =>
+  Effect.flatMap(valueAndGradTensors(term, context, batchOf, variables), ({ loss, metrics, grads }) => {
+    const names = Object.keys(metrics)
+    const scalars = [loss, ...Object.values(metrics)]
+    return Tensors.read(scalars).pipe(
+      Effect.ensuring(Effect.sync(() => tf.dispose(scalars))),
+      Effect.map(([value, ...values]) => ({ loss: value![0]!, metrics: Object.fromEntries(names.map((name, i) => [name, values[i]![0]!])), grads }))
+    )
+  })

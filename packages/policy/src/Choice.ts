@@ -29,17 +29,15 @@
  * apply. Node y is scored by the logits of its parent (the last prompt token for the
  * roots).
  */
-import { Random } from "@epo/core"
+import { Random, Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { type PolicyConfig } from "./Config.js"
 import { checkTokens, type Evaluation, PolicyInputError } from "./Evaluate.js"
+import * as Formulation from "./Formulation.js"
 import { masked } from "./ops/Attention.js"
-import { gatherRows } from "./ops/Rows.js"
-import { tokenStats } from "./ops/TokenStats.js"
 import { choiceScale, get, type Variables } from "./Params.js"
 import { sample } from "./Sampling.js"
-import * as Transformer from "./Transformer.js"
 
 export const normalisations = ["token", "word", "sum"] as const
 export type Normalisation = (typeof normalisations)[number]
@@ -241,15 +239,16 @@ interface Scored {
 /** The normalised candidate scores of every row, differentiable in the variables (call inside tf.tidy). */
 const scoreRows = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<ChoiceRow>, normalisation: Normalisation): Scored => {
   const p = pack(rows, normalisation)
-  const { hidden } = Transformer.forward(vars, c, { batch: p.batch, time: p.time, ids: p.ids, positions: p.positions, mask: p.mask })
-  const nodeLogp = tf.slice(tokenStats(Transformer.logits(vars, gatherRows(hidden, p.scorer)), p.targets, 1), [0, 0], [p.targets.length, 1]) as tf.Tensor2D
-  const sums = tf.sum(tf.reshape(gatherRows(nodeLogp, p.pathIndex), [p.inverseLength.length, p.depth]), 1, true) as tf.Tensor2D
+  const f = Formulation.active()
+  const hidden = f.forward(vars, c, { batch: p.batch, time: p.time, ids: p.ids, positions: p.positions, mask: p.mask })
+  const nodeLogp = tf.slice(f.tokenStats(f.logits(vars, f.gatherRows(hidden, p.scorer)), p.targets, 1), [0, 0], [p.targets.length, 1]) as tf.Tensor2D
+  const sums = tf.sum(tf.reshape(f.gatherRows(nodeLogp, p.pathIndex), [p.inverseLength.length, p.depth]), 1, true) as tf.Tensor2D
   const inverse = tf.tensor2d(p.inverseLength, [p.inverseLength.length, 1])
   const normalised = tf.mul(sums, c.choiceScale ? tf.mul(inverse, tf.exp(get(vars, choiceScale))) : inverse) as tf.Tensor2D
   const padding = Float32Array.from(p.slots, (s) => (s < 0 ? masked : 0))
-  const scores = tf.add(tf.reshape(gatherRows(normalised, p.slots), [p.batch, p.maxCandidates]), tf.tensor2d(padding, [p.batch, p.maxCandidates])) as tf.Tensor2D
+  const scores = tf.add(tf.reshape(f.gatherRows(normalised, p.slots), [p.batch, p.maxCandidates]), tf.tensor2d(padding, [p.batch, p.maxCandidates])) as tf.Tensor2D
   if (!c.valueHead) return { scores }
-  return { scores, values: tf.reshape(Transformer.values(vars, c, gatherRows(hidden, p.promptEnds)), [p.batch, 1]) as tf.Tensor2D }
+  return { scores, values: tf.reshape(f.values(vars, c, f.gatherRows(hidden, p.promptEnds)), [p.batch, 1]) as tf.Tensor2D }
 }
 
 /**
@@ -275,33 +274,47 @@ export const evaluateChoices = (vars: Variables, c: PolicyConfig, rows: Readonly
   return values === undefined ? { logp, entropy, mask } : { logp, entropy, mask, values }
 }
 
-/** The normalised scores ŝ of each row's candidates and the values (no gradient); throws PolicyInputError. */
-export const scoresSync = (
-  vars: Variables,
-  c: PolicyConfig,
-  rows: ReadonlyArray<ChoiceRow>,
-  normalisation: Normalisation
-): { readonly scores: Array<Float32Array>; readonly values?: Float32Array | undefined } => {
-  const bad = checkChoices(c, rows, normalisation)
-  if (bad) throw bad
-  const scores: Array<Float32Array> = []
-  const values: Array<number> = []
-  // Rows are scored independently; passes of at most `rowsPerPass` rows bound the
-  // activations (a DAgger round over 1,500 games in one pass overran the wasm heap).
-  for (let start = 0; start < rows.length; start += rowsPerPass) {
-    const part = rows.slice(start, start + rowsPerPass)
-    const [flat, partValues] = tf.tidy(() => {
-      const scored = scoreRows(vars, c, part, normalisation)
-      return [scored.scores.dataSync() as Float32Array, scored.values?.dataSync() as Float32Array | undefined] as const
-    })
-    const width = flat.length / part.length
-    part.forEach((r, b) => scores.push(flat.slice(b * width, b * width + r.candidates.length)))
-    if (partValues !== undefined) values.push(...partValues)
-  }
-  return { scores, values: values.length > 0 ? Float32Array.from(values) : undefined }
+interface Scores {
+  readonly scores: Array<Float32Array>
+  readonly values?: Float32Array | undefined
 }
 
-/** The most rows `scoresSync` packs into one forward pass. */
+/**
+ * The normalised scores ŝ of each row's candidates and the values (no gradient), for rows
+ * `checkChoices` accepts. Each pass is read back once, when its forward pass is queued
+ * (`Tensors.read`: synchronous on the CPU backends, awaited on webgpu).
+ */
+const scorePasses = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<ChoiceRow>, normalisation: Normalisation): Effect.Effect<Scores> =>
+  Effect.gen(function* () {
+    const scores: Array<Float32Array> = []
+    const values: Array<number> = []
+    // Rows are scored independently; passes of at most `rowsPerPass` rows bound the
+    // activations (a DAgger round over 1,500 games in one pass overran the wasm heap).
+    for (let start = 0; start < rows.length; start += rowsPerPass) {
+      const part = rows.slice(start, start + rowsPerPass)
+      const scored = tf.tidy(() => {
+        const s = scoreRows(vars, c, part, normalisation)
+        return s.values === undefined ? [s.scores] : [s.scores, s.values]
+      })
+      const [flat, partValues] = (yield* Effect.ensuring(Tensors.read(scored), Effect.sync(() => tf.dispose(scored)))) as Array<Float32Array>
+      const width = flat!.length / part.length
+      part.forEach((r, b) => scores.push(flat!.slice(b * width, b * width + r.candidates.length)))
+      if (partValues !== undefined) values.push(...partValues)
+    }
+    return { scores, values: values.length > 0 ? Float32Array.from(values) : undefined }
+  })
+
+/**
+ * The normalised scores ŝ of each row's candidates and the values (no gradient), on a
+ * backend that reads synchronously (not webgpu: see `choose`); throws PolicyInputError.
+ */
+export const scoresSync = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<ChoiceRow>, normalisation: Normalisation): Scores => {
+  const bad = checkChoices(c, rows, normalisation)
+  if (bad) throw bad
+  return Effect.runSync(scorePasses(vars, c, rows, normalisation))
+}
+
+/** The most rows one scoring pass packs into its forward pass (`choose`, `scoresSync`). */
 export const rowsPerPass = 32
 
 /**
@@ -314,11 +327,10 @@ export const choose = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<Cho
     if (bad) return Effect.fail(bad)
     if (options.topK !== undefined && !(Number.isInteger(options.topK) && options.topK >= 1))
       return Effect.fail(new PolicyInputError({ field: "topK", message: `must be an integer ≥ 1, got ${options.topK}` }))
-    return Effect.sync(() => {
-      const { scores, values } = scoresSync(vars, c, rows, options.normalisation)
-      return scores.map((row, b) => {
+    return Effect.map(scorePasses(vars, c, rows, options.normalisation), ({ scores, values }) =>
+      scores.map((row, b) => {
         const s = sample(row, { temperature: options.temperature, topK: options.topK }, Random.fold(options.key, b))
         return { choice: s.token, logp: s.logp, entropy: s.entropy, scores: row, value: values?.[b] }
       })
-    })
+    )
   })

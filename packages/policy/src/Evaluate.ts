@@ -6,16 +6,15 @@
  * Each row is one sequence prompt ++ response at positions 0..; rows are right-padded to a
  * common length, which the causal mask makes harmless. Response token i of a row is scored
  * by the logits at position |prompt| + i - 1; only those positions go through the output
- * head and the value head (prompt tokens never need logits).
+ * head and the value head (prompt tokens never need logits). The model runs in the
+ * active backend's formulation (./Formulation.ts).
  */
 import * as tf from "@tensorflow/tfjs"
 import { Data } from "effect"
 import { type PolicyConfig } from "./Config.js"
+import * as Formulation from "./Formulation.js"
 import { causalMask } from "./ops/Attention.js"
-import { gatherRows } from "./ops/Rows.js"
-import { tokenStats } from "./ops/TokenStats.js"
 import { type Variables } from "./Params.js"
-import * as Transformer from "./Transformer.js"
 
 export interface Row {
   readonly prompt: Int32Array
@@ -100,13 +99,14 @@ export const evaluate = (vars: Variables, c: PolicyConfig, rows: ReadonlyArray<R
       mask[s * L + i] = 1
     }
   })
-  const { hidden } = Transformer.forward(vars, c, { batch: S, time: T, ids, positions, mask: causalMask(T) })
-  const picked = gatherRows(hidden, at)
-  const stats = tokenStats(Transformer.logits(vars, picked), targets, options.temperature)
+  const f = Formulation.active()
+  const hidden = f.forward(vars, c, { batch: S, time: T, ids, positions, mask: causalMask(T) })
+  const picked = f.gatherRows(hidden, at)
+  const stats = f.tokenStats(f.logits(vars, picked), targets, options.temperature)
   const maskT = tf.tensor2d(mask, [S, L])
   const column = (j: number) => tf.mul(tf.reshape(tf.slice(stats, [0, j], [S * L, 1]), [S, L]), maskT) as tf.Tensor2D
   const base = { logp: column(0), entropy: column(1), mask: maskT }
   return c.valueHead
-    ? { ...base, values: tf.mul(tf.reshape(Transformer.values(vars, c, picked), [S, L]), maskT) as tf.Tensor2D }
+    ? { ...base, values: tf.mul(tf.reshape(f.values(vars, c, picked), [S, L]), maskT) as tf.Tensor2D }
     : base
 }

@@ -23,7 +23,7 @@ const nonNegative = (fallback: number) => withDefault(Schema.Finite.pipe(Schema.
 const positive = (fallback: number) => withDefault(Schema.Finite.pipe(Schema.check(Schema.isGreaterThan(0))), fallback)
 const fraction = (fallback: number) => withDefault(Schema.Finite.pipe(Schema.check(Schema.isBetween({ minimum: 0, maximum: 1 }))), fallback)
 
-export const backendNames = ["auto", "wasm", "cpu"] as const
+export const backendNames = ["auto", "wasm", "cpu", "webgpu"] as const
 export type BackendName = (typeof backendNames)[number]
 
 /** The environment, its training split, and how prompts are rendered from episode memory. */
@@ -180,7 +180,13 @@ export const PipelineSpec = Schema.Struct({
   name: withDefault(Schema.NonEmptyString, "run"),
   /** The run seed: every random draw derives from it. */
   seed: withDefault(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))), 0),
-  /** Tensor backend: cpu is bitwise reproducible; wasm the fast default; auto picks tfjs-node(-gpu) when installed. webgpu (Backend.select) is not offered here until the policy runs on it (docs/policy.md, GPU routes). */
+  /**
+   * Tensor backend: cpu is bitwise reproducible; wasm the fast default; auto picks
+   * tfjs-node(-gpu) when installed, never webgpu. webgpu (tfjs-backend-webgpu over Dawn,
+   * only when named) runs the policy in its batched formulation and reads tensors back
+   * asynchronously; on Mesa's CPU Vulkan driver it is a functional check, far slower than
+   * wasm (docs/policy.md, GPU routes).
+   */
   backend: withDefault(Schema.Literals(backendNames), "auto"),
   /** K: update steps (paper: 150 on ALFWorld). */
   totalSteps: int(1, 150),

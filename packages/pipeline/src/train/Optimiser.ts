@@ -14,13 +14,17 @@ export interface OptimiserShape {
   readonly name: string
   readonly learningRate: StepSchedule.StepSchedule
   readonly init: (params: ReadonlyMap<string, tf.Tensor>) => AdamW.AdamWState
-  /** Applies one update to `params` in place, frees `state` and returns the new state. */
+  /**
+   * Applies one update to `params` in place, frees `state` and returns the new state and
+   * the gradient norm before clipping: a number, or on a backend without synchronous reads
+   * (webgpu) a scalar tensor that the caller reads and disposes.
+   */
   readonly step: (
     params: ReadonlyMap<string, tf.Variable>,
     grads: ReadonlyMap<string, tf.Tensor>,
     state: AdamW.AdamWState,
     learningRate: number
-  ) => { readonly state: AdamW.AdamWState; readonly gradNorm: number }
+  ) => { readonly state: AdamW.AdamWState; readonly gradNorm: number | tf.Scalar }
 }
 
 export class Optimiser extends Context.Service<Optimiser, OptimiserShape>()("@epo/pipeline/Optimiser") {}
@@ -48,6 +52,6 @@ export const adamw = (spec: PipelineSpec): Layer.Layer<Optimiser> => {
     name: "adamw",
     learningRate: schedule(spec),
     init: transform.init,
-    step: (params, grads, state, learningRate) => AdamW.step(transform, params, grads, state, learningRate)
+    step: (params, grads, state, learningRate) => AdamW.stepOnBackend(transform, params, grads, state, learningRate)
   })
 }

@@ -8,6 +8,7 @@
  *   4. record Hbar_k in the entropy histories and update the KL controller,
  * and return the step's metrics record with the new trainer and optimiser states.
  */
+import { Tensors } from "@epo/core"
 import { EntropyHistory, type KlController } from "@epo/objective"
 import type { Prompt } from "@epo/household"
 import { type AdamW, Params, type PolicyShape } from "@epo/policy"
@@ -54,9 +55,9 @@ const mean = (xs: ArrayLike<number>): number => {
 }
 
 /** e^θ of a learned choice scale after the update (`policy/scale`), when the policy has one. */
-const choiceScale = (policy: PolicyShape): Record<string, number> => {
+const choiceScale = (policy: PolicyShape): Effect.Effect<Record<string, number>> => {
   const theta = policy.variables.get(Params.choiceScale)
-  return theta === undefined ? {} : { "policy/scale": Math.exp(theta.dataSync()[0]!) }
+  return theta === undefined ? Effect.succeed({}) : Effect.map(Tensors.read([theta]), ([value]) => ({ "policy/scale": Math.exp(value![0]!) }))
 }
 
 export const run = (input: StepInput) =>
@@ -120,7 +121,7 @@ export const run = (input: StepInput) =>
       "optim/lr": learningRate,
       "optim/gradNorm": finite(updated.gradNorm),
       ...(hasKl ? { "kl/coefficient": trainer.kl.coefficient } : {}),
-      ...choiceScale(policy),
+      ...(yield* choiceScale(policy)),
       ...Object.fromEntries(Object.entries(updated.metrics).map(([name, v]) => [`objective/${name}`, finite(v)]))
     }
     const output: StepOutput = {

@@ -16,7 +16,7 @@
  * Both passes yield to the event loop between mini-batches, so that a signal (Ctrl-C) is
  * seen within one mini-batch rather than at the end of the step.
  */
-import { Random } from "@epo/core"
+import { Random, Tensors } from "@epo/core"
 import { Batch, batchFromTrajectories, estimateAdvantages, Term, type TokenBatch } from "@epo/objective"
 import { AdamW, Choice, type Evaluation, type Normalisation, type PolicyShape } from "@epo/policy"
 import * as tf from "@tensorflow/tfjs"
@@ -71,7 +71,10 @@ export const evaluateRows = (policy: PolicyShape, rows: Rows, sub: ReadonlyArray
   )
 }
 
-/** A no-gradient pass of `policy` over all rows, in passes within `limits`. */
+/**
+ * A no-gradient pass of `policy` over all rows, in passes within `limits`, each read back
+ * once (`Tensors.read`: synchronously on the CPU backends, awaited on webgpu).
+ */
 export const pass = (policy: PolicyShape, rows: Rows, scoring: Scoring, limits: PassLimits): Effect.Effect<Pass, UpdateError> =>
   Effect.gen(function* () {
     const logp: Array<Float32Array> = []
@@ -80,17 +83,19 @@ export const pass = (policy: PolicyShape, rows: Rows, scoring: Scoring, limits: 
     const all = Array.from({ length: rows.size }, (_, i) => i)
     for (const chunk of microBatches(all, all, passLengths(rows), limits)) {
       yield* Effect.yieldNow
-      const [lp, en, va] = yield* guard(() =>
+      const evaluated = yield* guard(() =>
         tf.tidy(() => {
           const ev = evaluateRows(policy, rows, chunk, scoring)
-          return [ev.logp.arraySync(), ev.entropy.arraySync(), ev.values?.arraySync()] as const
+          return ev.values === undefined ? [ev.logp, ev.entropy] : [ev.logp, ev.entropy, ev.values]
         })
       )
+      const [lp, en, va] = yield* Effect.ensuring(Tensors.read(evaluated), Effect.sync(() => tf.dispose(evaluated)))
+      const width = evaluated[0]!.shape[1]!
       chunk.forEach((i, s) => {
         const n = rows.length[i]
-        logp.push(Float32Array.from(lp[s].slice(0, n)))
-        entropy.push(Float32Array.from(en[s].slice(0, n)))
-        if (va !== undefined) values.push(Float32Array.from(va[s].slice(0, n)))
+        logp.push(lp!.slice(s * width, s * width + n) as Float32Array)
+        entropy.push(en!.slice(s * width, s * width + n) as Float32Array)
+        if (va !== undefined) values.push(va.slice(s * width, s * width + n) as Float32Array)
       })
     }
     return { logp, entropy, values: values.length > 0 ? values : undefined }
@@ -160,8 +165,10 @@ const padded = (sub: ReadonlyArray<number>, length: number, value: (row: number,
 export const scoringOf = (spec: PipelineSpec): Scoring => ({ temperature: spec.rollout.temperature, normalisation: spec.policy.normalisation })
 
 /** Names of the gradients holding NaN or an infinity (read back only when the norm says there is one). */
-const nonFiniteGradients = (grads: Readonly<Record<string, tf.Tensor>>): Array<string> =>
-  Object.entries(grads).flatMap(([name, g]) => (g.dataSync().some((x) => !Number.isFinite(x)) ? [name] : []))
+const nonFiniteGradients = (grads: Readonly<Record<string, tf.Tensor>>): Effect.Effect<Array<string>> => {
+  const entries = Object.entries(grads)
+  return Effect.map(Tensors.read(entries.map(([, g]) => g)), (values) => entries.flatMap(([name], i) => (values[i]!.some((x) => !Number.isFinite(x)) ? [name] : [])))
+}
 
 export interface UpdateInput {
   readonly spec: PipelineSpec
@@ -302,34 +309,48 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
         // Split mini-batches carry their totals, so that the micro-batches add up to it.
         const totals = micro.length > 1 ? Batch.totalsOf(sub.map((i) => rows.length[i]), sub.map((i) => rows.trajectory[i])) : undefined
         let grads: Record<string, tf.Tensor> = {}
-        let loss = 0
-        const metrics: Record<string, number> = {}
+        // Each micro-batch's loss and metrics stay tensors until the optimiser step is queued.
+        const evaluations: Array<Pick<Term.ValueAndGradTensors, "loss" | "metrics">> = []
+        const scalars = () => evaluations.flatMap((e) => [e.loss, ...Object.values(e.metrics)])
+        const release = () => tf.dispose([...Object.values(grads), ...scalars()])
         for (const part of micro) {
           if (micro.length > 1) yield* Effect.yieldNow
-          const result = yield* Term.valueAndGrads(input.objective, input.context, () => tokenBatch(input, part, totals), trainable).pipe(
+          const result = yield* Term.valueAndGradTensors(input.objective, input.context, () => tokenBatch(input, part, totals), trainable).pipe(
             Effect.mapError((e) => new UpdateError({ reason: String(e) })),
-            Effect.tapError(() => Effect.sync(() => tf.dispose(Object.values(grads))))
+            Effect.tapError(() => Effect.sync(release))
           )
           grads = accumulate(grads, result.grads)
-          loss += result.loss
-          for (const [k, v] of Object.entries(result.metrics)) metrics[k] = (metrics[k] ?? 0) + v
+          evaluations.push(result)
         }
+        const named = new Map(Object.entries(grads).map(([name, g]) => [nameOf.get(name) ?? name, g] as const))
+        const stepped = yield* guard(() => input.optimiser.step(policy.variables, named, state, input.learningRate)).pipe(Effect.tapError(() => Effect.sync(release)))
+        // One read of the loss, the metrics and (on webgpu) the norm, after the step is queued.
+        const norm = stepped.gradNorm
+        const read = yield* Tensors.read(typeof norm === "number" ? scalars() : [...scalars(), norm])
+        let loss = 0
+        const metrics: Record<string, number> = {}
+        let at = 0
+        for (const e of evaluations) {
+          loss += read[at++]![0]!
+          for (const k of Object.keys(e.metrics)) metrics[k] = (metrics[k] ?? 0) + read[at++]![0]!
+        }
+        const stepNorm = typeof norm === "number" ? norm : read[at]![0]!
+        tf.dispose(typeof norm === "number" ? scalars() : [...scalars(), norm])
         if (!Number.isFinite(loss)) {
           tf.dispose(Object.values(grads))
+          AdamW.dispose(stepped.state)
           const bad = Object.entries({ loss, ...metrics }).filter(([, v]) => !Number.isFinite(v))
           return yield* new UpdateError({ reason: `${where}: the objective is not finite (${bad.map(([k, v]) => `${k} = ${v}`).join(", ")})` })
         }
-        const named = new Map(Object.entries(grads).map(([name, g]) => [nameOf.get(name) ?? name, g] as const))
-        const stepped = yield* guard(() => input.optimiser.step(policy.variables, named, state, input.learningRate))
-        if (!Number.isFinite(stepped.gradNorm)) {
-          const bad = nonFiniteGradients(grads).map((name) => nameOf.get(name) ?? name)
+        if (!Number.isFinite(stepNorm)) {
+          const bad = (yield* nonFiniteGradients(grads)).map((name) => nameOf.get(name) ?? name)
           tf.dispose(Object.values(grads))
           AdamW.dispose(stepped.state)
-          return yield* new UpdateError({ reason: `${where}: the gradient is not finite (norm ${stepped.gradNorm}) in ${bad.join(", ")} although the loss is ${loss}` })
+          return yield* new UpdateError({ reason: `${where}: the gradient is not finite (norm ${stepNorm}) in ${bad.join(", ")} although the loss is ${loss}` })
         }
         tf.dispose(Object.values(grads))
         state = stepped.state
-        gradNorm += stepped.gradNorm
+        gradNorm += stepNorm
         miniBatches++
         for (const [k, v] of Object.entries({ loss, ...metrics })) sums[k] = (sums[k] ?? 0) + v
       }

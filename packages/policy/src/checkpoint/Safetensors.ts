@@ -12,6 +12,7 @@
  * accepts any valid order and checks everything it reads: header length, JSON, dtypes,
  * shapes, offsets within the data and covering it without holes or overlap.
  */
+import { Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { CheckpointError } from "./CheckpointError.js"
@@ -158,18 +159,24 @@ const entriesOf = (tensors: NamedTensors): Array<[string, tf.Tensor]> =>
 
 /**
  * The host values of named tensors (float32 as F32, int32 as I32; other dtypes are an
- * error naming the tensor). Copies each tensor synchronously; creates no tensors.
+ * error naming the tensor), copied; creates no tensors. All are read back together
+ * (`Tensors.read`: synchronously on the CPU backends, one await on webgpu).
  */
 export const fromTensors = (tensors: NamedTensors, file: string): Effect.Effect<NamedArrays, CheckpointError> =>
   Effect.suspend(() => {
-    const out: Record<string, NamedArray> = {}
-    for (const [name, t] of entriesOf(tensors)) {
+    const entries = entriesOf(tensors)
+    for (const [name, t] of entries) {
       if (t.isDisposed) return Effect.fail(new CheckpointError({ file, item: name, reason: "the tensor is disposed" }))
-      if (t.dtype === "float32") out[name] = { dtype: "F32", shape: t.shape, data: (t.dataSync() as Float32Array).slice() }
-      else if (t.dtype === "int32") out[name] = { dtype: "I32", shape: t.shape, data: (t.dataSync() as Int32Array).slice() }
-      else return Effect.fail(new CheckpointError({ file, item: name, reason: `unsupported tensor dtype ${t.dtype} (float32 and int32 only)` }))
+      if (t.dtype !== "float32" && t.dtype !== "int32")
+        return Effect.fail(new CheckpointError({ file, item: name, reason: `unsupported tensor dtype ${t.dtype} (float32 and int32 only)` }))
     }
-    return Effect.succeed(out)
+    return Effect.map(Tensors.read(entries.map(([, t]) => t)), (values) => {
+      const out: Record<string, NamedArray> = {}
+      entries.forEach(([name, t], i) => {
+        out[name] = t.dtype === "float32" ? { dtype: "F32", shape: t.shape, data: (values[i] as Float32Array).slice() } : { dtype: "I32", shape: t.shape, data: (values[i] as Int32Array).slice() }
+      })
+      return out
+    })
   })
 
 /** One new tensor holding `array`; the caller owns (disposes) it. */

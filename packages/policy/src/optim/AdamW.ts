@@ -16,7 +16,7 @@
 import { Native, NativeOps } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Schema } from "effect"
-import { type ConfigError, Errors } from "@epo/core"
+import { type ConfigError, Errors, Tensors } from "@epo/core"
 
 export const AdamWConfig = Schema.Struct({
   b1: Schema.Finite.pipe(Schema.check(Schema.isBetween({ minimum: 0, maximum: 1, exclusiveMaximum: true })), Schema.withDecodingDefaultKey(Effect.succeed(0.9))),
@@ -225,3 +225,17 @@ export const stepOnDevice = (
   state: AdamWState,
   learningRate: number
 ): { readonly state: AdamWState; readonly gradNorm: tf.Scalar } => commit(params, opt.updateOnDevice(grads, state, params, learningRate), state)
+
+/**
+ * `step` where the backend reads synchronously (the norm on the host; one kernel with
+ * @epo/native), else `stepOnDevice` (webgpu): the norm comes back as a number, or as a
+ * scalar tensor that the caller reads (and disposes) once the step is queued.
+ */
+export const stepOnBackend = (
+  opt: AdamW,
+  params: ReadonlyMap<string, tf.Variable>,
+  grads: Named,
+  state: AdamWState,
+  learningRate: number
+): { readonly state: AdamWState; readonly gradNorm: number | tf.Scalar } =>
+  Tensors.readsSynchronously() ? step(opt, params, grads, state, learningRate) : stepOnDevice(opt, params, grads, state, learningRate)

@@ -18,7 +18,7 @@
  * Afterwards the policy plays held-out games (greedy or sampled) and the success rate is
  * reported.
  */
-import { type ConfigError, Errors, Random } from "@epo/core"
+import { type ConfigError, Errors, Random, Tensors } from "@epo/core"
 import { Environment, type EnvironmentError, type GameRef, Runner, type RunnerError, seedRef } from "@epo/env"
 import { StepSchedule } from "@epo/objective"
 import * as tf from "@tensorflow/tfjs"
@@ -248,18 +248,20 @@ const train = <R>(
       for (const batch of batches) {
         const batchRows = batch.map((i) => rows[i])
         const weight = batchRows.reduce((n, r) => n + cloning.weight(r), 0)
-        const loss = yield* Effect.sync(() => {
+        // The loss is read once the step is queued; the norm (on webgpu a tensor) is unused.
+        const queued = yield* Effect.sync(() => {
           const { value, grads } = tf.variableGrads(() => {
             const e = cloning.evaluate(batchRows)
             return responseNll(e.logp, e.mask)
           }, varList)
           const named = new Map(Object.entries(grads).map(([k, g]) => [paramName.get(k)!, g]))
-          run.state = AdamW.step(schedule.optimiser, variables, named, run.state, schedule.learningRate(run.step++)).state
+          const stepped = AdamW.stepOnBackend(schedule.optimiser, variables, named, run.state, schedule.learningRate(run.step++))
+          run.state = stepped.state
           tf.dispose(Object.values(grads))
-          const l = value.dataSync()[0]
-          value.dispose()
-          return l
+          return { value, norm: stepped.gradNorm }
         })
+        const [read] = yield* Effect.ensuring(Tensors.read([queued.value]), Effect.sync(() => tf.dispose([queued.value, ...(typeof queued.norm === "number" ? [] : [queued.norm])])))
+        const loss = read![0]!
         lossSum += loss * weight
         weightSum += weight
       }
