@@ -4,8 +4,10 @@
  * parameter equal those of the policy's own formulation (Transformer.forward) on the cpu
  * backend, within float32 rounding; and one whole update step with no host read
  * (BatchedUpdate.step: the bench's loss, backward, on-device clip and AdamW) leaves the
- * same parameters and moments on webgpu as on cpu. Skipped, saying why, where no WebGPU
- * adapter can be had.
+ * same parameters and moments on webgpu as on cpu; and the Policy service, which runs the
+ * batched formulation there (Formulation.ts), generates the same tokens, chooses the same
+ * commands and evaluates both kinds of rows to the same statistics, values and gradients
+ * as on cpu. Skipped, saying why, where no WebGPU adapter can be had.
  */
 import { Backend, Random, Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
@@ -18,6 +20,7 @@ import * as Config from "./Config.js"
 import { causalMask } from "./ops/Attention.js"
 import * as AdamW from "./optim/AdamW.js"
 import * as Params from "./Params.js"
+import * as PolicyService from "./Policy.js"
 import * as Transformer from "./Transformer.js"
 
 const [B, T, vocab] = [2, 6, 11]
@@ -135,4 +138,77 @@ it("two update steps with no host read (batched forward, token statistics, clip,
   expect(Math.abs(onGpu.loss - onCpu.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(onCpu.loss) + 1e-7)
   expect(Math.abs(onGpu.gradNorm - onCpu.gradNorm)).toBeLessThanOrEqual(1e-5 * onCpu.gradNorm)
   for (const [name, x] of onCpu.tensors) expectClose(onGpu.tensors.get(name)!, x, name)
+})
+
+interface ServiceFigures {
+  readonly tokens: ReadonlyArray<Int32Array>
+  readonly choices: ReadonlyArray<number>
+  /** Generation and choice statistics, evaluation outputs and gradients, by label. */
+  readonly values: ReadonlyMap<string, Float32Array>
+}
+
+const ids = (...xs: Array<number>) => Int32Array.from(xs)
+
+/**
+ * Everything the Policy service computes for training on the active backend: generation
+ * (left-padded prompts), choices, and the differentiable passes over the responses and
+ * choices `taken` (those of the cpu run; the fresh ones on the first call), with the
+ * gradient of a weighted sum of their outputs in every parameter.
+ */
+const serviceFigures = async (vars: Params.Variables, c: Config.PolicyConfig, taken?: ServiceFigures): Promise<ServiceFigures> => {
+  const policy = PolicyService.fromVariables(c, vars)
+  const prompts = [ids(1, 2, 3), ids(4), ids(5, 6, 7, 8, 9)]
+  const gens = await Effect.runPromise(policy.generate(prompts, { temperature: 0.9, maxNewTokens: 4, key: Random.key(3) }))
+  const choiceRows = [
+    { prompt: ids(1, 9, 10), candidates: [ids(4, 5, 2), ids(4, 6, 2), ids(7)], words: [2, 2, 1] },
+    { prompt: ids(1, 3, 3, 3, 8), candidates: [ids(10, 2), ids(6, 7, 8, 2)], words: [1, 3] }
+  ]
+  const choices = await Effect.runPromise(policy.choose(choiceRows, { temperature: 0.8, normalisation: "word", key: Random.key(4) }))
+  const tokens = taken?.tokens ?? gens.map((g) => g.tokens)
+  const picked = taken?.choices ?? choices.map((x) => x.choice)
+  const rows = prompts.map((prompt, s) => ({ prompt, response: tokens[s]! }))
+  const chosen = choiceRows.map((r, s) => ({ ...r, choice: picked[s]! }))
+  const outputs = () => {
+    const ev = policy.evaluate(rows, { temperature: 0.9 })
+    const ch = policy.evaluateChoices(chosen, { temperature: 0.8, normalisation: "word" })
+    return [ev.logp, ev.entropy, ev.values!, ch.logp, ch.entropy, ch.values!]
+  }
+  const evaluated = tf.tidy(outputs)
+  const weights = evaluated.map((t, i) => tf.tensor(Float32Array.from({ length: t.size }, (_, j) => Math.sin(1 + i + 3 * j)), t.shape))
+  const { value, grads } = tf.variableGrads(() => tf.addN(outputs().map((t, i) => tf.sum(tf.mul(t, weights[i]!)))) as tf.Scalar, [...vars.values()])
+  const labels = ["evaluate logp", "evaluate entropy", "evaluate values", "choice logp", "choice entropy", "choice values"]
+  const values = new Map<string, Float32Array>([
+    ["generation logp", Float32Array.from(gens.flatMap((g) => Array.from(g.logp)))],
+    ["generation entropy", Float32Array.from(gens.flatMap((g) => Array.from(g.entropy)))],
+    ["choice scores", Float32Array.from(choices.flatMap((x) => Array.from(x.scores)))],
+    ["choice statistics", Float32Array.from(choices.flatMap((x) => [x.logp, x.entropy, x.value!]))]
+  ])
+  for (const [i, t] of evaluated.entries()) values.set(labels[i]!, (await t.data()) as Float32Array)
+  for (const [name, v] of vars) values.set(`d/d ${name}`, (await grads[v.name]!.data()) as Float32Array)
+  tf.dispose([...evaluated, ...weights, value, ...Object.values(grads)])
+  return { tokens: gens.map((g) => g.tokens), choices: choices.map((x) => x.choice), values }
+}
+
+it("the Policy service on webgpu generates, chooses and evaluates as on cpu: the same tokens and choices, statistics, values and gradients within float32 rounding", async (ctx) => {
+  await tf.setBackend("cpu")
+  const c = Effect.runSync(Config.decode({ vocab: 19, dModel: 8, layers: 1, heads: 2, context: 24, positions: "rotary", valueHead: true, critic: "shared", choiceScale: true }))
+  const vars = Params.init(c, Random.key(6))
+  tf.tidy(() => vars.forEach((v) => v.assign(tf.mul(v, v.shape.length === 2 ? 30 : 1))))
+  const onCpu = await Tensors.expectNoLeaks(() => serviceFigures(vars, c))
+  const webgpu = await Effect.runPromise(Backend.select("webgpu").pipe(Effect.result))
+  if (webgpu._tag === "Failure") {
+    Params.dispose(vars)
+    console.log(`skipped: ${webgpu.failure}`)
+    return ctx.skip(String(webgpu.failure))
+  }
+  const onGpu = await Tensors.expectNoLeaks(() => serviceFigures(vars, c, onCpu))
+  Params.dispose(vars)
+  expect(onGpu.tokens).toEqual(onCpu.tokens)
+  expect(onGpu.choices).toEqual(onCpu.choices)
+  // The draws are informative: some generated token was far from certain.
+  expect(Math.min(...onCpu.values.get("generation logp")!)).toBeLessThan(-0.5)
+  for (const [label, x] of onCpu.values) {
+    if (label.startsWith("d/d")) expect(x.some((g) => g !== 0), `${label} is not zero`).toBe(true)
+    expectClose(onGpu.values.get(label)!, x, label)
+  }
 })

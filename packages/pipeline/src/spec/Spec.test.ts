@@ -53,6 +53,17 @@ describe("Spec", () => {
     })
   )
 
+  it.effect("the backend is webgpu only when named: a spec or --set backend=webgpu decodes to it, the default stays auto", () =>
+    Effect.gen(function* () {
+      expect((yield* Spec.decode({})).backend).toBe("auto")
+      expect((yield* Spec.decode({ backend: "webgpu" })).backend).toBe("webgpu")
+      expect((yield* Resolve.resolve({ sets: ["backend=webgpu"] })).backend).toBe("webgpu")
+      const error = yield* Spec.decode({ backend: "gpu" }).pipe(Effect.flip)
+      expect(error.issues.map((i) => i.path)).toEqual(["backend"])
+      for (const name of ["auto", "wasm", "cpu", "webgpu"]) expect(error.issues[0]!.message).toContain(`"${name}"`)
+    })
+  )
+
   it.effect("an unknown environment is reported at environment.name with the registered names", () =>
     Effect.gen(function* () {
       const error = yield* Spec.decode({ environment: { name: "mars" } }).pipe(Effect.flip)
