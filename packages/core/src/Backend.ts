@@ -11,8 +11,8 @@
  *   installed one of them. They are optional: never dependencies of this project.
  * - `webgpu`: tfjs-backend-webgpu over Dawn (`WebGpu.ts`), only when asked for: on the
  *   software Vulkan driver it is a functional check of the GPU code path, far slower
- *   than wasm. Code that reads tensors synchronously (`dataSync`) cannot run on it in
- *   Node (tfjs's synchronous WebGPU read needs an OffscreenCanvas).
+ *   than wasm. It has no synchronous read in Node (tfjs's synchronous WebGPU read needs
+ *   an OffscreenCanvas): code that runs on it reads through `Tensors.read`.
  */
 import { Native } from "@epo/native"
 import * as tf from "@tensorflow/tfjs"
