@@ -274,7 +274,7 @@ export const evaluateChoices = (vars: Variables, c: PolicyConfig, rows: Readonly
   return values === undefined ? { logp, entropy, mask } : { logp, entropy, mask, values }
 }
 
-interface Scores {
+export interface Scores {
   readonly scores: Array<Float32Array>
   readonly values?: Float32Array | undefined
 }
