@@ -12,11 +12,10 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { it } from "@effect/vitest"
 import { Backend, Tensors } from "@epo/core"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { afterAll, describe, expect } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import * as Runs from "../runs/Runs.js"
 import * as Spec from "../spec/Spec.js"
 import { grpoEpo, ppoCritic, scoring } from "../testing/TinySpecs.js"
@@ -53,38 +52,36 @@ const modes = [
 ] as const satisfies ReadonlyArray<readonly [string, Spec.PipelineSpecInput]>
 
 describe("training on webgpu", () => {
-  it.effect.each(modes)("%s: a tiny run on webgpu ends as the same run on cpu within float32 rounding", ([, input], ctx) =>
-    Effect.gen(function* () {
-      const webgpu = yield* Effect.result(Backend.select("webgpu"))
-      if (webgpu._tag === "Failure") {
-        console.log(`skipped: ${webgpu.failure}`)
-        return ctx.skip(String(webgpu.failure))
-      }
-      const cpu = yield* runOn(input, "cpu")
-      const gpu = yield* runOn(input, "webgpu")
-      expect(gpu.run.metrics.length).toBe(2)
-      gpu.run.metrics.forEach((m, step) => {
-        const expected = cpu.run.metrics[step]!
-        // The same trajectories: the same rows, tokens and rewards.
-        expect(m.turns.tokens).toEqual(expected.turns.tokens)
-        expect(Object.keys(m.values).sort()).toEqual(Object.keys(expected.values).sort())
-        for (const [name, value] of Object.entries(m.values)) {
-          const want = expected.values[name]!
-          if (value === null || want === null) expect(value, name).toBe(want)
-          else expect(close(value, want), `step ${step} ${name}: ${value} on webgpu, ${want} on cpu`).toBe(true)
-        }
-      })
-      expect(gpu.run.evaluations.map((e) => ({ ...e, seconds: 0 }))).toEqual(cpu.run.evaluations.map((e) => ({ ...e, seconds: 0 })))
-      expect(Object.keys(gpu.weights).sort()).toEqual(Object.keys(cpu.weights).sort())
-      for (const [name, w] of Object.entries(cpu.weights)) {
-        const [want, got] = [Array.from(w.data), Array.from(gpu.weights[name]!.data)]
-        const scale = want.reduce((m, x) => Math.max(m, Math.abs(x)), 0)
-        const worst = got.reduce((m, x, i) => Math.max(m, Math.abs(x - want[i]!)), 0)
-        // Adam divides each gradient by its running magnitude, so rounding differences in
-        // small gradients move weights by more than float32 rounding: 1.1e-4 of the scale
-        // at most, measured (choice.logScale), 6e-5 for the others.
-        expect(worst, `${name}: worst difference ${worst} at scale ${scale}`).toBeLessThanOrEqual(1e-3 * scale + 1e-6)
+  it.for(modes)("%s: a tiny run on webgpu ends as the same run on cpu within float32 rounding", async ([, input], ctx) => {
+    const webgpu = await Effect.runPromise(Effect.result(Backend.select("webgpu")))
+    if (webgpu._tag === "Failure") {
+      console.log(`skipped: ${webgpu.failure}`)
+      return ctx.skip(String(webgpu.failure))
+    }
+    const cpu = await Effect.runPromise(runOn(input, "cpu"))
+    const gpu = await Effect.runPromise(runOn(input, "webgpu"))
+    expect(gpu.run.metrics.length).toBe(2)
+    gpu.run.metrics.forEach((m, step) => {
+      const expected = cpu.run.metrics[step]!
+      // The same trajectories: the same rows, tokens and rewards.
+      expect(m.turns.tokens).toEqual(expected.turns.tokens)
+      expect(Object.keys(m.values).sort()).toEqual(Object.keys(expected.values).sort())
+      for (const [name, value] of Object.entries(m.values)) {
+        const want = expected.values[name]!
+        if (value === null || want === null) expect(value, name).toBe(want)
+        else expect(close(value, want), `step ${step} ${name}: ${value} on webgpu, ${want} on cpu`).toBe(true)
       }
     })
-  )
+    expect(gpu.run.evaluations.map((e) => ({ ...e, seconds: 0 }))).toEqual(cpu.run.evaluations.map((e) => ({ ...e, seconds: 0 })))
+    expect(Object.keys(gpu.weights).sort()).toEqual(Object.keys(cpu.weights).sort())
+    for (const [name, w] of Object.entries(cpu.weights)) {
+      const [want, got] = [Array.from(w.data), Array.from(gpu.weights[name]!.data)]
+      const scale = want.reduce((m, x) => Math.max(m, Math.abs(x)), 0)
+      const worst = got.reduce((m, x, i) => Math.max(m, Math.abs(x - want[i]!)), 0)
+      // Adam divides each gradient by its running magnitude, so rounding differences in
+      // small gradients move weights by more than float32 rounding: 1.1e-4 of the scale
+      // at most, measured (choice.logScale), 6e-5 for the others.
+      expect(worst, `${name}: worst difference ${worst} at scale ${scale}`).toBeLessThanOrEqual(1e-3 * scale + 1e-6)
+    }
+  })
 })
