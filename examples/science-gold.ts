@@ -1,11 +1,11 @@
 /**
  * Runs the science gold agent (scripted solver per task type) on every variation of every
- * version-1 task, or of one task, and prints a JSON summary: how many variations reach
+ * implemented task (version 1 and the version-2 matter tasks), or of one task, and prints a JSON summary: how many variations reach
  * score 100, per task and per split, and the mean/max number of actions.
  *
  *   npx tsx examples/science-gold.ts [task] [--simplifications=easy]
  *
- * Takes a few minutes for all 4,831 variations on one core.
+ * Takes a few minutes for all 4,951 variations on one core.
  */
 import { ScienceWorld, solve, Tasks } from "@epo/science"
 
@@ -13,10 +13,10 @@ const args = process.argv.slice(2)
 const only = args.find((a) => !a.startsWith("--"))
 const simplifications = args.find((a) => a.startsWith("--simplifications="))?.slice("--simplifications=".length) ?? "easy"
 
-const tasks = only === undefined ? Tasks.version1Tasks : [Tasks.normaliseTaskName(only)]
+const tasks = only === undefined ? Tasks.implementedTasks : [Tasks.normaliseTaskName(only)]
 for (const t of tasks) {
-  if (!Tasks.version1Tasks.includes(t)) {
-    console.error(`not a version-1 task: ${t} (one of ${Tasks.version1Tasks.join(", ")})`)
+  if (!Tasks.implementedTasks.includes(t)) {
+    console.error(`not an implemented task: ${t} (one of ${Tasks.implementedTasks.join(", ")})`)
     process.exit(2)
   }
 }

@@ -502,3 +502,103 @@ export const wireConnectsObjectAndLightBulb = (objectName: string) => {
   return new WireConnects((o) => named(o, l), isLightBulb)
 }
 export const wireConnectsPowerSourceAndLightBulb = () => new WireConnects(isGenerator(""), isLightBulb)
+
+/*
+ * State-of-matter and temperature goals (GoalChangeStateOfMatter.scala, GoalTemperature.scala)
+ */
+
+/** The focused object (the one the last goal passed with) is in state `state`, or burning when combustion is allowed. */
+export class ChangeStateOfMatter extends Goal {
+  constructor(
+    readonly state: string,
+    readonly combustionAllowed = false
+  ) {
+    super()
+  }
+  check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
+    const m = obj?.material
+    if (obj === undefined || m === undefined || isNotLastSatisfied(obj, seq)) return NOTHING
+    if (m.stateOfMatter === this.state || (this.combustionAllowed && m.isCombusting)) {
+      this.satisfiedWith = obj
+      return SUCCESS
+    }
+    return NOTHING
+  }
+}
+
+/** The focused object has a material: its state is stored under the key "stateOfMatter". */
+export class IsStateOfMatter extends Goal {
+  check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
+    const m = obj?.material
+    if (obj === undefined || m === undefined || isNotLastSatisfied(obj, seq)) return NOTHING
+    seq.storedValues.set("stateOfMatter", m.stateOfMatter)
+    this.satisfiedWith = obj
+    return SUCCESS
+  }
+}
+
+/** The focused object's state differs from the one stored by IsStateOfMatter. */
+export class IsDifferentStateOfMatter extends Goal {
+  check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
+    const m = obj?.material
+    if (obj === undefined || m === undefined || isNotLastSatisfied(obj, seq)) return NOTHING
+    if (m.stateOfMatter !== (seq.storedValues.get("stateOfMatter") ?? "")) {
+      this.satisfiedWith = obj
+      return SUCCESS
+    }
+    return NOTHING
+  }
+}
+
+/** Some visible object's non-hidden contents are exactly as many objects as names, each named (or descript-named) in the list. */
+export class ObjectsInSingleContainer extends Goal {
+  constructor(readonly objectNames: ReadonlyArray<string>) {
+    super()
+  }
+  check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
+    if (agent.container === undefined || this.objectNames.length === 0) return NOTHING
+    for (const v of seq.visible(agent)) {
+      const contents = v.contents(false)
+      if (contents.length !== this.objectNames.length) continue
+      if (contents.every((c) => this.objectNames.includes(c.name) || this.objectNames.includes(c.descriptName()))) return SUCCESS
+    }
+    return NOTHING
+  }
+}
+
+/** A visible object with this name (or descript name, ignoring case) is burning. */
+export class TemperatureOnFire extends Goal {
+  constructor(
+    readonly objectName: string,
+    key = "",
+    after: ReadonlyArray<string> = []
+  ) {
+    super("", key, after)
+  }
+  check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
+    if (agent.container === undefined) return NOTHING
+    const l = lowerOf(this.objectName)
+    return seq.visible(agent).some((v) => named(v, l) && v.material !== undefined && v.material.isCombusting) ? SUCCESS : NOTHING
+  }
+}
+
+/**
+ * The focused object's temperature rose by at least `delta` (fell, for a negative sign) over
+ * the temperature the goal first saw on a focused object with a material.
+ */
+export class TemperatureChange extends Goal {
+  initial: number | undefined = undefined
+  constructor(
+    readonly delta: number,
+    readonly increase: boolean
+  ) {
+    super()
+  }
+  check(obj: Obj | undefined): GoalResult {
+    const m = obj?.material
+    if (m === undefined) return NOTHING
+    const t = m.temperatureC
+    if (this.initial === undefined) this.initial = t
+    return (this.increase ? t >= this.initial + this.delta : t <= this.initial - this.delta) ? SUCCESS : NOTHING
+  }
+}

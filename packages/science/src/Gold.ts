@@ -360,7 +360,167 @@ const powerTask =
     yield "wait1"
   }
 
+/*
+ * Matter: get the substance into a metal pot, focus on it, then heat or cool it until its
+ * state of matter has changed as the task asks.
+ */
+type State = "solid" | "liquid" | "gas"
+
+/** Where heat or cold comes from: the device, its room, how hot (cold) it gets. Tried in this order. */
+const heaters = [
+  { name: "stove", room: "kitchen", limit: 260 },
+  { name: "oven", room: "kitchen", limit: 540 },
+  { name: "blast furnace", room: "foundry", limit: 3000 }
+] as const
+const coolers = [
+  { name: "freezer", room: "kitchen", limit: -18 },
+  { name: "ultra low temperature freezer", room: "workshop", limit: -86 }
+] as const
+
+const deviceIn = (env: ScienceWorld, room: string, name: string): Obj =>
+  first(
+    env,
+    location(env, room)
+      .contentsRecursive()
+      .filter((o) => o.name === name && o.device !== undefined),
+    name
+  )
+
+const stateOf = (o: Obj): State => o.material!.stateOfMatter as State
+const burning = (o: Obj): boolean => o.material?.isCombusting === true
+
+/** Open `o` (a closed container) when it is closed. */
+function* openIfClosed(env: ScienceWorld, o: Obj): Generator<string, void, void> {
+  if (o.containerProps?.isClosable === true && !o.containerProps.isOpen) yield phrase(env, "open {0}", [o])
+}
+
+/** Open the closed containers between the agent's room and `o`, outermost first. */
+function* reach(env: ScienceWorld, o: Obj): Generator<string, void, void> {
+  const room = roomOf(o)
+  if (room !== undefined && here(env) !== room) yield* goTo(env, room.name)
+  const chain: Array<Obj> = []
+  for (let c = o.container; c !== undefined && c !== room; c = c.container) chain.unshift(c)
+  for (const c of chain) yield* openIfClosed(env, c)
+}
+
+/** Fill the pot (carried) with water from the first sink that works. */
+function* fetchWater(env: ScienceWorld, pot: Obj): Generator<string, Obj, void> {
+  const sinks = ["kitchen", "bathroom", "foundry"].flatMap((room) =>
+    location(env, room)
+      .contentsRecursive()
+      .filter((o) => o.name === "sink" && o.device !== undefined)
+  )
+  for (const sink of sinks) {
+    yield* reach(env, sink)
+    yield phrase(env, "move {0} to {1}", [pot, sink])
+    yield phrase(env, "activate {0}", [sink])
+    if (sink.device!.isActivated) yield phrase(env, "deactivate {0}", [sink])
+    yield phrase(env, "pick up {0}", [pot])
+    const water = pot.children.find((o) => o.name === "water")
+    if (water !== undefined) return water
+  }
+  throw new GoldError({ task: env.taskName, variation: env.variation, reason: "no sink gave water" })
+}
+
+/**
+ * Put the pot on (in) a device that gets past `target` degrees (hotter for heating, colder
+ * for cooling), the first in the list that switches on, and leave it there.
+ */
+function* placeOn(env: ScienceWorld, pot: Obj, target: number, heat: boolean): Generator<string, number, void> {
+  const list = heat ? heaters.filter((d) => d.limit > target + 50) : coolers.filter((d) => d.limit < target - 5)
+  for (const d of list) {
+    const device = deviceIn(env, d.room, d.name)
+    if (pot.container === device && device.device!.isActivated) return d.limit
+    if (pot.container !== world(env).agent.inventory) yield phrase(env, "pick up {0}", [pot])
+    yield* reach(env, device)
+    yield* openIfClosed(env, device)
+    yield phrase(env, "move {0} to {1}", [pot, device])
+    if (!device.device!.isActivated) yield phrase(env, "activate {0}", [device])
+    if (device.device!.isActivated) return d.limit
+  }
+  throw new GoldError({ task: env.taskName, variation: env.variation, reason: `no device ${heat ? "heats past" : "cools below"} ${target} C` })
+}
+
+/**
+ * Heat (or cool) the substance in the pot until `done`. When the device can bring it to
+ * `spoilAt` degrees (where heating further would spoil what comes next: boiling or burning
+ * a substance that is to be frozen), it waits one tick at a time, else ten.
+ */
+function* changeUntil(env: ScienceWorld, substance: Obj, pot: Obj, heat: boolean, target: number, done: () => boolean, spoilAt = Infinity): Generator<string, void, void> {
+  const limit = yield* placeOn(env, pot, target, heat)
+  const careful = limit > spoilAt
+  for (let i = 0; !done(); i++) {
+    if (i > 60 || substance.container === undefined) throw new GoldError({ task: env.taskName, variation: env.variation, reason: "the substance did not change state" })
+    yield careful ? "wait1" : "wait"
+  }
+}
+
+/** Temperatures at which the substance leaves its state: melting (going up from solid), boiling, or burning. */
+const meltAt = (o: Obj) => o.material!.meltingPoint
+const boilAt = (o: Obj, combustion: boolean) => Math.min(o.material!.boilingPoint, combustion ? o.material!.combustionPoint : Infinity)
+
+const toLiquidByHeat = (env: ScienceWorld, s: Obj, pot: Obj, careful: boolean) =>
+  changeUntil(env, s, pot, true, meltAt(s), () => stateOf(s) !== "solid", careful ? boilAt(s, true) : Infinity)
+const toSolidByCold = (env: ScienceWorld, s: Obj, pot: Obj) => changeUntil(env, s, pot, false, meltAt(s), () => stateOf(s) === "solid")
+
+const matterTask =
+  (mode: "boil" | "melt" | "freeze" | "change"): Solver =>
+  function* (env) {
+    const name = param(env, "objectName")
+    const agent = world(env).agent
+    yield* goTo(env, "kitchen")
+    const pot = first(
+      env,
+      here(env)
+        .contentsRecursive()
+        .filter((o) => o.name === "metal pot"),
+      "metal pot"
+    )
+    yield* reach(env, pot)
+    yield phrase(env, "pick up {0}", [pot])
+    let substance: Obj
+    if (name === "water") substance = yield* fetchWater(env, pot)
+    else {
+      // Anything with that name (ice is named so once the first tick has frozen it).
+      const found = everything(env).filter((o) => o.name === name && o.material !== undefined)
+      substance = first(env, found, name)
+      if (substance.container !== pot) {
+        yield* reach(env, substance)
+        if (stateOf(substance) === "solid") yield phrase(env, "move {0} to {1}", [substance, pot])
+        else yield phrase(env, "pour {0} into {1}", [substance.container!, pot])
+      }
+      if (pot.container !== agent.inventory) yield phrase(env, "pick up {0}", [pot])
+    }
+    yield phrase(env, "focus on {0}", [substance])
+    const s = substance
+    const state = stateOf(s)
+    switch (mode) {
+      case "boil":
+        if (state === "gas") throw new GoldError({ task: env.taskName, variation: env.variation, reason: "the substance is already a gas" })
+        yield* changeUntil(env, s, pot, true, boilAt(s, true), () => stateOf(s) === "gas" || burning(s))
+        return
+      case "melt":
+        if (state !== "solid") yield* toSolidByCold(env, s, pot)
+        yield* toLiquidByHeat(env, s, pot, false)
+        return
+      case "freeze":
+        if (state === "solid") yield* toLiquidByHeat(env, s, pot, true)
+        yield* toSolidByCold(env, s, pot)
+        return
+      case "change":
+        // A solid melts; a liquid that the freezers can solidify is cooled, else boiled.
+        if (state === "solid") yield* toLiquidByHeat(env, s, pot, false)
+        else if (meltAt(s) > coolers[coolers.length - 1].limit + 5) yield* toSolidByCold(env, s, pot)
+        else yield* changeUntil(env, s, pot, true, boilAt(s, false), () => stateOf(s) !== state)
+        return
+    }
+  }
+
 export const solvers: Readonly<Record<string, Solver>> = {
+  boil: matterTask("boil"),
+  melt: matterTask("melt"),
+  freeze: matterTask("freeze"),
+  "change-the-state-of-matter-of": matterTask("change"),
   "find-living-thing": findTask("living"),
   "find-non-living-thing": findTask("non-living"),
   "find-plant": findTask("plant"),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest"
 import { tasks, variation, variationFile } from "./Data.js"
-import { javaString, normaliseTaskName, type Params, renderDescription, splitOf, taskNames, version1Tasks } from "./Tasks.js"
+import { implementedTasks, javaString, normaliseTaskName, type Params, renderDescription, splitOf, taskNames, version1Tasks, version2Tasks } from "./Tasks.js"
 
 /**
  * The descriptions as the original's setupGoals builds them (tasks/specifictasks/*.scala),
- * written out independently of the templates, for the version-1 task types.
+ * written out independently of the templates, for the implemented task types.
  */
 const original = (task: string, p: Params, v: number): string => {
   const s = (k: string) => String(p[k])
@@ -36,6 +36,14 @@ const original = (task: string, p: Params, v: number): string => {
       return `Your task is to turn on the ${s("componentToPower")}. First, focus on the ${s("componentToPower")}. Then, create an electrical circuit that powers it on.`
     case "power-component-renewable-vs-nonrenewable-energy":
       return `Your task is to turn on the ${s("componentToPower")} by powering it using a ${v % 2 === 0 ? "renewable" : "nonrenewable"} power source. First, focus on the ${s("componentToPower")}. Then, create an electrical circuit that powers it on.`
+    case "boil":
+    case "melt":
+    case "freeze":
+    case "change-the-state-of-matter-of": {
+      const subTask = task === "change-the-state-of-matter-of" ? "change the state of matter of" : task
+      const combustion = task === "boil" ? "For compounds without a boiling point, combusting the substance is also acceptable. " : ""
+      return `Your task is to ${subTask} ${s("objectName")}. ${combustion}First, focus on the substance. Then, take actions that will cause it to change its state of matter. `
+    }
     default:
       throw new Error(task)
   }
@@ -47,6 +55,8 @@ describe("tasks", () => {
     expect(names.length).toBe(30)
     for (const t of tasks()) expect(names.indexOf(t.name)).toBe(t.indexInSortedTaskNames)
     expect(version1Tasks.length).toBe(14)
+    expect(version2Tasks).toEqual(["boil", "melt", "freeze", "change-the-state-of-matter-of"])
+    expect(implementedTasks).toEqual([...version1Tasks, ...version2Tasks])
   })
 
   it("splits follow PythonInterface.getSets and agree with tasks.json", () => {
@@ -81,9 +91,9 @@ describe("tasks", () => {
     ])
   })
 
-  it("every version-1 variation's description renders from its template as the original writes it", () => {
+  it("every implemented task's variations' descriptions render from their templates as the original writes them", () => {
     let checked = 0
-    for (const task of version1Tasks) {
+    for (const task of implementedTasks) {
       const f = variationFile(task)
       for (let v = 0; v < f.header.numVariations; v++) {
         const p = { ...f.header.kvConstant, ...variation(task, v).kv }
@@ -91,6 +101,6 @@ describe("tasks", () => {
         checked++
       }
     }
-    expect(checked).toBe(4831)
+    expect(checked).toBe(4831 + 4 * 30)
   })
 })

@@ -8,6 +8,12 @@ import { Data } from "effect"
 import { tasks, type TaskJson } from "./Data.js"
 import {
   ActivateDevice,
+  ChangeStateOfMatter,
+  IsDifferentStateOfMatter,
+  IsStateOfMatter,
+  ObjectsInSingleContainer,
+  TemperatureChange,
+  TemperatureOnFire,
   DeviceWithNameState,
   ElectricallyConnected,
   Find,
@@ -83,6 +89,12 @@ export const version1Tasks: ReadonlyArray<string> = [
   "power-component",
   "power-component-renewable-vs-nonrenewable-energy"
 ]
+
+/** The version-2 task types this engine implements so far (spec section 14: matter). */
+export const version2Tasks: ReadonlyArray<string> = ["boil", "melt", "freeze", "change-the-state-of-matter-of"]
+
+/** Every task type this engine implements: version 1, then version 2. */
+export const implementedTasks: ReadonlyArray<string> = [...version1Tasks, ...version2Tasks]
 
 export type SplitName = "train" | "dev" | "test"
 
@@ -191,6 +203,32 @@ const powerUnordered = (part: string, source = ""): Array<Goal> => [
   wireConnectsObjectAndPowerSource(part, source)
 ]
 
+/** TaskChangeOfState's shaping goals: near the substance, alone in a container, heaters (or coolers) used, the temperature moved. */
+const matterUnordered = (name: string, heat: boolean, cool: boolean, tempDelta: number): Array<Goal> => {
+  const heaters = ["stove", "blast furnace", "oven", "hot plate"]
+  return [
+    new InRoomWithObject(name),
+    new ObjectsInSingleContainer([name]),
+    ...(heat
+      ? [
+          ...heaters.map((h) => new DeviceWithNameState(h, true)),
+          new SpecificObjectInDirectContainer("inventory", ["lighter"]),
+          new SpecificObjectInDirectContainer("fire pit", ["wood"], "wood1"),
+          new TemperatureOnFire("wood", "ignite", ["wood1"]),
+          ...[...heaters, "fire pit"].map((h) => new ObjectInContainer(h))
+        ]
+      : []),
+    ...(cool ? [new ObjectInContainer("fridge"), new ObjectInContainer("freezer")] : []),
+    ...(heat ? [new TemperatureChange(tempDelta, true)] : []),
+    ...(cool ? [new TemperatureChange(tempDelta, false)] : [])
+  ]
+}
+
+const matterTask = (states: (name: string) => [Goal, Goal], heat: boolean, cool: boolean, tempDelta: number) => (p: Params) => {
+  const name = str(p, "objectName")
+  return new GoalSequence([new Find(name), ...states(name)], matterUnordered(name, heat, cool, tempDelta))
+}
+
 const goalBuilders: Readonly<Record<string, (p: Params, ctx: GoalContext) => GoalSequence>> = {
   "find-living-thing": findTask(focusOnLivingThing),
   "find-non-living-thing": findTask(() => new FocusOnNonlivingThing()),
@@ -208,6 +246,10 @@ const goalBuilders: Readonly<Record<string, (p: Params, ctx: GoalContext) => Goa
   "inclined-plane-friction-unnamed-surfaces": frictionTask,
   "test-conductivity": conductivityTask("substance", "isConductive"),
   "test-conductivity-of-unknown-substances": conductivityTask("unknownSubstance", "unknownIsConductive"),
+  boil: matterTask(() => [new ChangeStateOfMatter("liquid"), new ChangeStateOfMatter("gas", true)], true, false, 20),
+  melt: matterTask(() => [new ChangeStateOfMatter("solid"), new ChangeStateOfMatter("liquid")], true, false, 20),
+  freeze: matterTask(() => [new ChangeStateOfMatter("liquid"), new ChangeStateOfMatter("solid")], false, true, 5),
+  "change-the-state-of-matter-of": matterTask(() => [new IsStateOfMatter(), new IsDifferentStateOfMatter()], true, true, 10),
   "power-component": (p) => {
     const part = str(p, "componentToPower")
     return new GoalSequence([new Find(part), new ActivateDevice(part)], powerUnordered(part))
