@@ -32,6 +32,12 @@ describe("ScienceEnvironment", () => {
     expect(splitOf(taskInfo(task).numVariations).test).toContain(Number(v))
   })
 
+  it("resets a matter task (version 2) by game id", () => {
+    const game = ok((env) => env.reset(idRef("science/boil/21")))
+    expect(game.taskType).toBe("boil")
+    expect(game.task).toBe(new ScienceWorld("boil", 21, { simplifications: "easy" }).taskDescription())
+  })
+
   it("fails with one clear line on a bad reference: split, seed, id, unknown or unimplemented task, variation out of range", () => {
     const reasons = [
       seedRef("dev", 1),
@@ -40,7 +46,7 @@ describe("ScienceEnvironment", () => {
       idRef("household/train/1"),
       idRef("science/find-animal/x"),
       idRef("science/find-a-unicorn/0"),
-      idRef("science/boil/0"),
+      idRef("science/grow-plant/0"),
       idRef("science/find-animal/300")
     ].map((ref) => failure((env) => env.reset(ref)))
     for (const reason of reasons) expect(reason).toMatch(/^environment error: [^\n]+$/)

@@ -26,7 +26,7 @@ import { Effect, Layer } from "effect"
 import { ScienceWorld } from "./Engine.js"
 import { solvers } from "./Gold.js"
 import { type Game, type SplitName, evaluationGames, gameId, gameOf, isSplitName, parseGameId, seedsPerSplit, splitNames, tasksInOrder } from "./Splits.js"
-import { taskInfo, taskNames, version1Tasks } from "./Tasks.js"
+import { implementedTasks, taskInfo, taskNames } from "./Tasks.js"
 
 /** EPO's max_steps: agent turns per episode. */
 export const defaultMaxSteps = 30
@@ -153,8 +153,8 @@ const resolve = (ref: GameRef): Effect.Effect<Game, EnvironmentError> => {
   const game = parseGameId(ref.id)
   if (game === undefined) return fail(`bad science game id "${ref.id}" (expected science/<task>/<variation>, e.g. science/find-animal/0)`)
   if (!taskNames().includes(game.task)) return fail(`${ref.id}: unknown science task "${game.task}" (known: ${taskNames().join(", ")})`)
-  if (!version1Tasks.includes(game.task))
-    return fail(`${ref.id}: the task "${game.task}" is not implemented yet (versions 2 and 3 of the spec); implemented: ${tasksInOrder.join(", ")}`)
+  if (!implementedTasks.includes(game.task))
+    return fail(`${ref.id}: the task "${game.task}" is not implemented yet (versions 2 and 3 of the spec); implemented: ${[...implementedTasks].sort().join(", ")}`)
   const n = taskInfo(game.task).numVariations
   if (game.variation >= n) return fail(`${ref.id}: variation ${game.variation} out of range (${game.task} has ${n} variations, 0 to ${n - 1})`)
   return Effect.succeed(game)
