@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 import { ScienceWorld } from "./Engine.js"
 import * as ScienceEnvironment from "./ScienceEnvironment.js"
 import { evaluationGames, games, gameOf, tasksInOrder } from "./Splits.js"
-import { splitOf, taskInfo, version1Tasks } from "./Tasks.js"
+import { implementedTasks, splitOf, taskInfo } from "./Tasks.js"
 
 const ok = <A, E>(f: (env: Environment["Service"]) => Effect.Effect<A, E>): A =>
   Effect.runSync(Effect.provide(Environment.use(f), ScienceEnvironment.layer))
@@ -58,9 +58,10 @@ describe("ScienceEnvironment", () => {
     expect(failure((env) => env.evaluationSet("valid_seen"))).toMatch(/unknown science split/)
   })
 
-  it("splits: train = the train variations, IID = dev, OOD = test, over the version-1 tasks", () => {
-    const count = (s: "train" | "dev" | "test") => version1Tasks.reduce((n, t) => n + splitOf(taskInfo(t).numVariations)[s].length, 0)
+  it("splits: train = the train variations, IID = dev, OOD = test, over the implemented tasks", () => {
+    const count = (s: "train" | "dev" | "test") => implementedTasks.reduce((n, t) => n + splitOf(taskInfo(t).numVariations)[s].length, 0)
     expect(games("train").length).toBe(count("train"))
+    expect([count("train"), count("dev"), count("test")]).toEqual([2468, 1234, 1249])
     const ids = ok((env) =>
       Effect.all({ iid: env.evaluationSet("eval_in_distribution"), ood: env.evaluationSet("eval_out_of_distribution") })
     )
@@ -68,12 +69,12 @@ describe("ScienceEnvironment", () => {
     expect(ids.ood.length).toBe(count("test"))
     expect(new Set(ids.ood.map((r) => (r._tag === "GameId" ? r.id : ""))).size).toBe(ids.ood.length)
     // The first games of an evaluation set already cover every task, in task-name order.
-    expect(evaluationGames("eval_in_distribution").slice(0, 14).map((g) => g.task)).toEqual(tasksInOrder)
+    expect(evaluationGames("eval_in_distribution").slice(0, tasksInOrder.length).map((g) => g.task)).toEqual(tasksInOrder)
   })
 
   it("seeds draw from the whole split: consecutive seeds spread over the tasks, deterministically", () => {
     const drawn = Array.from({ length: 400 }, (_, s) => gameOf("train", s))
-    expect(new Set(drawn.map((g) => g.task)).size).toBe(14)
+    expect(new Set(drawn.map((g) => g.task)).size).toBe(tasksInOrder.length)
     expect(gameOf("train", 123)).toEqual(gameOf("train", 123))
     for (const g of drawn) expect(splitOf(taskInfo(g.task).numVariations).train).toContain(g.variation)
   })

@@ -4,7 +4,8 @@
  * implemented task (EPO's L0.train), `eval_in_distribution` their dev variations (EPO's
  * "IID" test set, L0.test) and `eval_out_of_distribution` their test variations (EPO's
  * "OOD" test set, L1.test). EPO's lists cover the 29 tasks other than use-thermometer;
- * here they cover the version-1 tasks this engine implements.
+ * here they cover the tasks this engine implements (version 1 and the version-2 matter
+ * tasks, all in EPO's lists).
  *
  * Game ids are "science/<task>/<variation>". A seed of a split picks one of its pairs
  * uniformly (EPO draws with `random.choice`, so tasks weigh by their variation counts),
@@ -12,7 +13,7 @@
  * sets list every pair of the split, the tasks interleaved (round robin in task-name
  * order), so that their first games already cover every task.
  */
-import { splitOf, taskInfo, version1Tasks } from "./Tasks.js"
+import { implementedTasks, splitOf, taskInfo } from "./Tasks.js"
 
 export const splitNames = ["train", "eval_in_distribution", "eval_out_of_distribution"] as const
 export type SplitName = (typeof splitNames)[number]
@@ -31,7 +32,7 @@ export interface Game {
 }
 
 /** The implemented tasks in EPO's task order (the sorted task names). */
-export const tasksInOrder: ReadonlyArray<string> = [...version1Tasks].sort()
+export const tasksInOrder: ReadonlyArray<string> = [...implementedTasks].sort()
 
 const cache = new Map<SplitName, ReadonlyArray<Game>>()
 
