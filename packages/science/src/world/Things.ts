@@ -106,14 +106,17 @@ export const blocks: Readonly<Record<string, readonly [string, string]>> = {
  * Foods
  */
 export class Food extends Obj {
+  /** The class's own name: the original lists it first among the referents whatever the object is called now ("liquid chocolate" still answers to "chocolate"). */
+  readonly canonical: string
   constructor(name: string, materialClass?: string) {
     super()
     this.name = name
+    this.canonical = name
     this.edibility = edible()
     if (materialClass !== undefined) this.material = material(materialClass)
   }
   override referents(): Array<string> {
-    return [this.name, this.name, this.descriptName()]
+    return [this.canonical, this.name, this.descriptName()]
   }
   override description(): string {
     return this.descriptName()
