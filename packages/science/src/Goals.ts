@@ -184,9 +184,10 @@ export class Find extends Goal {
     readonly objectName: string,
     readonly failIfWrong = true,
     defocusOnSuccess = false,
-    description = ""
+    description = "",
+    key = ""
   ) {
-    super(description)
+    super(description, key)
     this.defocusOnSuccess = defocusOnSuccess
   }
   check(obj: Obj | undefined): GoalResult {
@@ -266,9 +267,10 @@ export class ObjectInContainer extends Goal {
   constructor(
     readonly containerName: string,
     readonly failureContainers: ReadonlyArray<string> = [],
-    description = ""
+    description = "",
+    after: ReadonlyArray<string> = []
   ) {
-    super(description)
+    super(description, "", after)
   }
   check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
     if (obj === undefined || isNotLastSatisfied(obj, seq)) return NOTHING
@@ -337,8 +339,12 @@ const connectedToPart = (part: Obj, name: string): boolean => {
  * Location goals
  */
 export class MoveToLocation extends Goal {
-  constructor(readonly location: string) {
-    super()
+  constructor(
+    readonly location: string,
+    key = "",
+    after: ReadonlyArray<string> = []
+  ) {
+    super("", key, after)
   }
   check(_obj: Obj | undefined, _seq: GoalSequence, agent: Agent): GoalResult {
     return agent.container?.name === this.location ? SUCCESS : NOTHING
@@ -590,9 +596,11 @@ export class TemperatureChange extends Goal {
   initial: number | undefined = undefined
   constructor(
     readonly delta: number,
-    readonly increase: boolean
+    readonly increase: boolean,
+    key = "",
+    after: ReadonlyArray<string> = []
   ) {
-    super()
+    super("", key, after)
   }
   check(obj: Obj | undefined): GoalResult {
     const m = obj?.material
@@ -600,5 +608,61 @@ export class TemperatureChange extends Goal {
     const t = m.temperatureC
     if (this.initial === undefined) this.initial = t
     return (this.increase ? t >= this.initial + this.delta : t <= this.initial - this.delta) ? SUCCESS : NOTHING
+  }
+}
+
+/*
+ * Thermometer goals (GoalContainerByTemperature.scala, GoalPastAction.scala)
+ */
+
+/**
+ * The focused object lies directly in `above` at a temperature >= the threshold, or in
+ * `below` at <= it; in one of the two boxes otherwise fails the task.
+ */
+export class ContainerByTemperature extends Goal {
+  constructor(
+    readonly threshold: number,
+    readonly above: string,
+    readonly below: string
+  ) {
+    super()
+  }
+  check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
+    if (obj === undefined || isNotLastSatisfied(obj, seq) || obj.material === undefined) return NOTHING
+    const t = obj.material.temperatureC
+    const box = obj.container?.name
+    if (box === undefined || (box !== this.above && box !== this.below)) return NOTHING
+    if ((box === this.above && t >= this.threshold) || (box === this.below && t <= this.threshold)) {
+      this.satisfiedWith = obj
+      return SUCCESS
+    }
+    return FAILURE
+  }
+}
+
+/**
+ * A `use` action happened since the goal was first checked whose device is named `device`
+ * (ignoring case) or whose patient's descript name, lower-cased, is `patient` (as written).
+ */
+export class PastActionUseObjectOnObject extends Goal {
+  activatedAt = -1
+  constructor(
+    readonly deviceName: string,
+    readonly patientName: string,
+    key = "",
+    after: ReadonlyArray<string> = []
+  ) {
+    super("", key, after)
+  }
+  check(_obj: Obj | undefined, _seq: GoalSequence, agent: Agent): GoalResult {
+    if (this.activatedAt === -1) this.activatedAt = agent.actionHistory.length
+    const device = lowerOf(this.deviceName)
+    for (const a of agent.actionHistory.slice(this.activatedAt)) {
+      if (a.name !== "use object") continue
+      const d = a.assignments.device
+      const p = a.assignments.patient
+      if ((d !== undefined && sameLower(d.name, device)) || (p !== undefined && p.descriptName().toLowerCase() === this.patientName)) return SUCCESS
+    }
+    return NOTHING
   }
 }

@@ -516,7 +516,137 @@ const matterTask =
     }
   }
 
+/*
+ * Thermometer tasks
+ */
+
+/** Take the kitchen's thermometer and focus on it. */
+function* takeThermometer(env: ScienceWorld): Generator<string, Obj, void> {
+  const name = param(env, "instrumentName")
+  yield* goTo(env, "kitchen")
+  const thermometer = first(
+    env,
+    here(env)
+      .contentsRecursive()
+      .filter((o) => o.name === name && o.device !== undefined),
+    name
+  )
+  yield* reach(env, thermometer)
+  yield phrase(env, "pick up {0}", [thermometer])
+  yield phrase(env, "focus on {0}", [thermometer])
+  return thermometer
+}
+
+/** The task's object: the one with that name in the task's room when there is one there, else anywhere. */
+const taskObject = (env: ScienceWorld, name: string, room: string | undefined): Obj => {
+  const all = everything(env).filter((o) => o.name === name && o.material !== undefined)
+  return first(env, [...all.filter((o) => roomOf(o)?.name === room), ...all], name)
+}
+
+/**
+ * Carry the object to the answer boxes and measure it there: it drifts toward the room's
+ * temperature and the box is judged by its temperature when it lands, so the reading is
+ * taken beside the boxes, and taken again while the next tick could carry it across the
+ * threshold (judged from the last tick's change, which the next one does not exceed).
+ */
+const useThermometerTask: Solver = function* (env) {
+  const thermometer = yield* takeThermometer(env)
+  const name = param(env, "objectName")
+  const threshold = Number(world(env).params.temperaturePoint)
+  const thing = taskObject(env, name, param(env, "location"))
+  yield* reach(env, thing)
+  yield phrase(env, "focus on {0}", [thing])
+  yield phrase(env, "pick up {0}", [thing])
+  yield* goTo(env, param(env, "locationAnswerBox"))
+  const m = thing.material!
+  for (let i = 0; ; i++) {
+    if (i > 30) throw new GoldError({ task: env.taskName, variation: env.variation, reason: "the temperature stayed at the threshold" })
+    const before = m.temperatureC
+    yield phrase(env, "use {0} on {1}", [thermometer, thing])
+    const now = m.temperatureC
+    const next = now + (now - before)
+    if ((now >= threshold && next >= threshold) || (now <= threshold && next <= threshold)) break
+  }
+  const boxName = param(env, m.temperatureC >= threshold ? "boxAbove" : "boxBelow")
+  const box = first(
+    env,
+    here(env)
+      .contentsRecursiveAccessible()
+      .filter((o) => o.name === boxName),
+    boxName
+  )
+  yield phrase(env, "move {0} to {1}", [thing, box])
+}
+
+/**
+ * Heat (or cool) the substance in its pot, one tick or ten at a time, until its state and
+ * temperature settle the question: solid at or above the threshold means the melting point
+ * is above it, liquid below the threshold means it is below. Ten ticks at a time only when
+ * not even the pot can cross the threshold in them (the substance is never further along
+ * than the pot, which moves toward the device's temperature by a tenth of the gap a tick).
+ */
+function* meltingPointExperiment(env: ScienceWorld, substance: Obj, pot: Obj, threshold: number): Generator<string, boolean, void> {
+  const m = substance.material!
+  const settled = (): boolean | undefined =>
+    m.stateOfMatter === "solid" && m.temperatureC >= threshold ? true : m.stateOfMatter !== "solid" && m.temperatureC < threshold ? false : undefined
+  let answer = settled()
+  if (answer !== undefined) return answer
+  const heat = m.stateOfMatter === "solid"
+  const limit = yield* placeOn(env, pot, threshold, heat)
+  for (let i = 0; (answer = settled()) === undefined; i++) {
+    if (i > 60 || substance.container === undefined) throw new GoldError({ task: env.taskName, variation: env.variation, reason: "the experiment did not settle" })
+    const potT = pot.material!.temperatureC
+    const potAfter = limit - (limit - potT) * 0.9 ** 10
+    const safe = heat ? Math.max(m.temperatureC, potAfter) < threshold : Math.min(m.temperatureC, potAfter) > threshold
+    yield safe ? "wait" : "wait1"
+  }
+  return answer
+}
+
+/** Focus on the thermometer, then the substance, then find out on which side of the threshold it melts and focus on that box. */
+const meltingPointTask: Solver = function* (env) {
+  yield* takeThermometer(env)
+  const name = param(env, "objectName")
+  const agent = world(env).agent
+  yield* goTo(env, "kitchen")
+  const pot = first(
+    env,
+    here(env)
+      .contentsRecursive()
+      .filter((o) => o.name === "metal pot"),
+    "metal pot"
+  )
+  yield* reach(env, pot)
+  yield phrase(env, "pick up {0}", [pot])
+  let substance: Obj
+  if (name === "water") substance = yield* fetchWater(env, pot)
+  else {
+    substance = taskObject(env, name, "kitchen")
+    if (substance.container !== pot) {
+      yield* reach(env, substance)
+      if (stateOf(substance) === "solid") yield phrase(env, "move {0} to {1}", [substance, pot])
+      else yield phrase(env, "pour {0} into {1}", [substance.container!, pot])
+    }
+    if (pot.container !== agent.inventory) yield phrase(env, "pick up {0}", [pot])
+  }
+  yield phrase(env, "focus on {0}", [substance])
+  const above = yield* meltingPointExperiment(env, substance, pot, Number(world(env).params.temperaturePoint))
+  yield* goTo(env, param(env, "locationAnswerBox"))
+  const boxName = param(env, above ? "boxAbove" : "boxBelow")
+  const box = first(
+    env,
+    here(env)
+      .contentsRecursiveAccessible()
+      .filter((o) => o.name === boxName),
+    boxName
+  )
+  yield phrase(env, "focus on {0}", [box])
+}
+
 export const solvers: Readonly<Record<string, Solver>> = {
+  "use-thermometer": useThermometerTask,
+  "measure-melting-point-known-substance": meltingPointTask,
+  "measure-melting-point-unknown-substance": meltingPointTask,
   boil: matterTask("boil"),
   melt: matterTask("melt"),
   freeze: matterTask("freeze"),

@@ -32,10 +32,13 @@ describe("ScienceEnvironment", () => {
     expect(splitOf(taskInfo(task).numVariations).test).toContain(Number(v))
   })
 
-  it("resets a matter task (version 2) by game id", () => {
-    const game = ok((env) => env.reset(idRef("science/boil/21")))
-    expect(game.taskType).toBe("boil")
-    expect(game.task).toBe(new ScienceWorld("boil", 21, { simplifications: "easy" }).taskDescription())
+  it("resets a version-2 task by game id, use-thermometer too (implemented, though in no split, as in EPO)", () => {
+    for (const [task, v] of [["boil", 21], ["use-thermometer", 405]] as const) {
+      const game = ok((env) => env.reset(idRef(`science/${task}/${v}`)))
+      expect(game.taskType).toBe(task)
+      expect(game.task).toBe(new ScienceWorld(task, v, { simplifications: "easy" }).taskDescription())
+    }
+    expect(games("train").some((g) => g.task === "use-thermometer")).toBe(false)
   })
 
   it("fails with one clear line on a bad reference: split, seed, id, unknown or unimplemented task, variation out of range", () => {
@@ -59,9 +62,10 @@ describe("ScienceEnvironment", () => {
   })
 
   it("splits: train = the train variations, IID = dev, OOD = test, over the implemented tasks", () => {
-    const count = (s: "train" | "dev" | "test") => implementedTasks.reduce((n, t) => n + splitOf(taskInfo(t).numVariations)[s].length, 0)
+    const count = (s: "train" | "dev" | "test") => tasksInOrder.reduce((n, t) => n + splitOf(taskInfo(t).numVariations)[s].length, 0)
+    expect(tasksInOrder).toEqual(implementedTasks.filter((t) => t !== "use-thermometer").sort())
     expect(games("train").length).toBe(count("train"))
-    expect([count("train"), count("dev"), count("test")]).toEqual([2468, 1234, 1249])
+    expect([count("train"), count("dev"), count("test")]).toEqual([2836, 1418, 1433])
     const ids = ok((env) =>
       Effect.all({ iid: env.evaluationSet("eval_in_distribution"), ood: env.evaluationSet("eval_out_of_distribution") })
     )
@@ -73,7 +77,7 @@ describe("ScienceEnvironment", () => {
   })
 
   it("seeds draw from the whole split: consecutive seeds spread over the tasks, deterministically", () => {
-    const drawn = Array.from({ length: 400 }, (_, s) => gameOf("train", s))
+    const drawn = Array.from({ length: 2000 }, (_, s) => gameOf("train", s))
     expect(new Set(drawn.map((g) => g.task)).size).toBe(tasksInOrder.length)
     expect(gameOf("train", 123)).toEqual(gameOf("train", 123))
     for (const g of drawn) expect(splitOf(taskInfo(g.task).numVariations).train).toContain(g.variation)

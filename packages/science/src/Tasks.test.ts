@@ -44,6 +44,17 @@ const original = (task: string, p: Params, v: number): string => {
       const combustion = task === "boil" ? "For compounds without a boiling point, combusting the substance is also acceptable. " : ""
       return `Your task is to ${subTask} ${s("objectName")}. ${combustion}First, focus on the substance. Then, take actions that will cause it to change its state of matter. `
     }
+    case "use-thermometer": {
+      const x = s("objectName")
+      const t = javaString(p.temperaturePoint)
+      return `Your task is to measure the temperature of ${x}, which is located around the ${s("location")}. First, focus on the thermometer. Next, focus on the ${x}. If the ${x} temperature is above ${t} degrees celsius, place it in the ${s("boxAbove")}. If the ${x} temperature is below ${t} degrees celsius, place it in the ${s("boxBelow")}. The boxes are located around the ${s("locationAnswerBox")}. `
+    }
+    case "measure-melting-point-known-substance":
+    case "measure-melting-point-unknown-substance": {
+      const x = s("objectName")
+      const t = javaString(p.temperaturePoint)
+      return `Your task is to measure the melting point of ${x}, which is located around the ${s("location")}. First, focus on the thermometer. Next, focus on the ${x}. If the melting point of ${x} is above ${t} degrees celsius, focus on the ${s("boxAbove")}. If the melting point of ${x} is below ${t} degrees celsius, focus on the ${s("boxBelow")}. The boxes are located around the ${s("locationAnswerBox")}. `
+    }
     default:
       throw new Error(task)
   }
@@ -55,7 +66,15 @@ describe("tasks", () => {
     expect(names.length).toBe(30)
     for (const t of tasks()) expect(names.indexOf(t.name)).toBe(t.indexInSortedTaskNames)
     expect(version1Tasks.length).toBe(14)
-    expect(version2Tasks).toEqual(["boil", "melt", "freeze", "change-the-state-of-matter-of"])
+    expect(version2Tasks).toEqual([
+      "boil",
+      "melt",
+      "freeze",
+      "change-the-state-of-matter-of",
+      "use-thermometer",
+      "measure-melting-point-known-substance",
+      "measure-melting-point-unknown-substance"
+    ])
     expect(implementedTasks).toEqual([...version1Tasks, ...version2Tasks])
   })
 
@@ -101,6 +120,6 @@ describe("tasks", () => {
         checked++
       }
     }
-    expect(checked).toBe(4831 + 4 * 30)
+    expect(checked).toBe(4831 + 4 * 30 + 540 + 436 + 300)
   })
 })

@@ -9,6 +9,9 @@ import { tasks, type TaskJson } from "./Data.js"
 import {
   ActivateDevice,
   ChangeStateOfMatter,
+  ContainerByTemperature,
+  FindAnswerBox,
+  PastActionUseObjectOnObject,
   IsDifferentStateOfMatter,
   IsStateOfMatter,
   ObjectsInSingleContainer,
@@ -91,7 +94,15 @@ export const version1Tasks: ReadonlyArray<string> = [
 ]
 
 /** The version-2 task types this engine implements so far (spec section 14: matter). */
-export const version2Tasks: ReadonlyArray<string> = ["boil", "melt", "freeze", "change-the-state-of-matter-of"]
+export const version2Tasks: ReadonlyArray<string> = [
+  "boil",
+  "melt",
+  "freeze",
+  "change-the-state-of-matter-of",
+  "use-thermometer",
+  "measure-melting-point-known-substance",
+  "measure-melting-point-unknown-substance"
+]
 
 /** Every task type this engine implements: version 1, then version 2. */
 export const implementedTasks: ReadonlyArray<string> = [...version1Tasks, ...version2Tasks]
@@ -229,6 +240,56 @@ const matterTask = (states: (name: string) => [Goal, Goal], heat: boolean, cool:
   return new GoalSequence([new Find(name), ...states(name)], matterUnordered(name, heat, cool, tempDelta))
 }
 
+/** TaskUseInstrumentThermometer: focus the thermometer, then the object, then put it in the box its temperature asks for. */
+const thermometerTask = (p: Params) => {
+  const instrument = str(p, "instrumentName")
+  const name = str(p, "objectName")
+  return new GoalSequence(
+    [new Find(instrument, true, true), new Find(name), new ContainerByTemperature(Number(p.temperaturePoint), str(p, "boxAbove"), str(p, "boxBelow"))],
+    [
+      new InRoomWithObject(instrument),
+      new SpecificObjectInDirectContainer("inventory", [instrument]),
+      new MoveToNewLocation(),
+      new MoveToLocation(str(p, "location"), "move1"),
+      new MoveToLocation(str(p, "locationAnswerBox"), "move2", ["move1"]),
+      new SpecificObjectInDirectContainer("inventory", [name]),
+      new PastActionUseObjectOnObject(instrument, name),
+      new PastActionUseObjectOnObject(instrument, name, "", ["move2"])
+    ]
+  )
+}
+
+/** TaskUseInstrumentThermometer2/3: focus the thermometer, then the substance, then the answer box its melting point asks for. */
+const meltingPointTask = (p: Params) => {
+  const instrument = str(p, "instrumentName")
+  const name = str(p, "objectName")
+  const box = Number(p.meltingPoint) >= Number(p.temperaturePoint) ? str(p, "boxAbove") : str(p, "boxBelow")
+  const heaters = ["stove", "blast furnace", "oven", "hot plate"]
+  return new GoalSequence(
+    [new Find(instrument, true, true), new Find(name, true, false, "", "focusObject"), new FindAnswerBox(box)],
+    [
+      new InRoomWithObject(instrument),
+      new SpecificObjectInDirectContainer("inventory", [instrument]),
+      new MoveToNewLocation(),
+      new MoveToLocation(str(p, "location"), "move1"),
+      new MoveToLocation(str(p, "locationAnswerBox"), "move1"),
+      new MoveToLocation("kitchen", "move2a", ["move1"]),
+      new MoveToLocation("outside", "move2b", ["move1"]),
+      new MoveToLocation("foundry", "move2c", ["move1"]),
+      new SpecificObjectInDirectContainer("inventory", [name]),
+      new PastActionUseObjectOnObject(instrument, name),
+      new PastActionUseObjectOnObject(instrument, name, "", ["heatObject"]),
+      new ObjectsInSingleContainer([name]),
+      ...heaters.map((h) => new DeviceWithNameState(h, true)),
+      new SpecificObjectInDirectContainer("inventory", ["lighter"]),
+      new SpecificObjectInDirectContainer("fire pit", ["wood"], "wood1"),
+      new TemperatureOnFire("wood", "ignite", ["wood1"]),
+      ...[...heaters, "fire pit"].map((h) => new ObjectInContainer(h, [], "", ["focusObject"])),
+      new TemperatureChange(20, true, "heatObject", ["focusObject"])
+    ]
+  )
+}
+
 const goalBuilders: Readonly<Record<string, (p: Params, ctx: GoalContext) => GoalSequence>> = {
   "find-living-thing": findTask(focusOnLivingThing),
   "find-non-living-thing": findTask(() => new FocusOnNonlivingThing()),
@@ -249,6 +310,9 @@ const goalBuilders: Readonly<Record<string, (p: Params, ctx: GoalContext) => Goa
   boil: matterTask(() => [new ChangeStateOfMatter("liquid"), new ChangeStateOfMatter("gas", true)], true, false, 20),
   melt: matterTask(() => [new ChangeStateOfMatter("solid"), new ChangeStateOfMatter("liquid")], true, false, 20),
   freeze: matterTask(() => [new ChangeStateOfMatter("liquid"), new ChangeStateOfMatter("solid")], false, true, 5),
+  "use-thermometer": thermometerTask,
+  "measure-melting-point-known-substance": meltingPointTask,
+  "measure-melting-point-unknown-substance": meltingPointTask,
   "change-the-state-of-matter-of": matterTask(() => [new IsStateOfMatter(), new IsDifferentStateOfMatter()], true, true, 10),
   "power-component": (p) => {
     const part = str(p, "componentToPower")

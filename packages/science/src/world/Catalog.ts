@@ -50,6 +50,7 @@ import {
   makePaperClip,
   makeUnknownConductor,
   makeUnknownThermal,
+  UnknownSubstance,
   Paper,
   paints,
   plainFoods,
@@ -134,7 +135,9 @@ const factories: Readonly<Record<string, (props: Props) => Obj>> = {
   Paper: () => new Paper(),
   Recipe: () => new Recipe(),
   UnknownSubstanceElectricalConductivity: (p) => makeUnknownConductor("A", bool(p.conductive)),
-  UnknownSubstanceThermal: (p) => makeUnknownThermal("B", Number(p.mp)),
+  // The melting-point tasks' substances are named by letter and renamed by state; use-thermometer's is a plain one (MetalProp).
+  UnknownSubstanceThermal: (p) =>
+    p.substance?.startsWith("unknown substance ") === true ? makeUnknownThermal(p.substance.slice("unknown substance ".length), Number(p.mp)) : new UnknownSubstance("B"),
   InclinedPlane: (p) => new InclinedPlane(Number(p.angle), surfaceClass(p.surface, Number(p.friction)), p.extraName ?? ""),
   PeaPlant: (p) => new PeaPlant(p.genes === undefined ? undefined : parseGenes(p.genes))
 }
