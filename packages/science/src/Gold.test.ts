@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { ScienceWorld } from "./Engine.js"
-import { phrase, recordedGold, solve } from "./Gold.js"
-import { implementedTasks, splitOf, taskInfo } from "./Tasks.js"
+import { phrase, recordedGold, solve, solvers } from "./Gold.js"
+import { implementedTasks, splitOf, taskInfo, version2Tasks } from "./Tasks.js"
 
 /** A fixed sample: the first variation of each split and the last one. */
 const sample = (task: string): ReadonlyArray<number> => {
@@ -27,6 +27,25 @@ describe("gold agent", () => {
     )
     expect(runs.map((r) => r.score)).toEqual([100, 100, 100, 100, 100, 100])
     expect(runs.some((r) => r.actions.some((a) => a.startsWith("open door")))).toBe(true)
+  })
+
+  it("the version-2 solvers resume from where an off-path command left them (as the expert restarts them)", () => {
+    for (const task of version2Tasks) {
+      for (const [v, k] of [[0, 4], [splitOf(taskInfo(task).numVariations).test[0], 9]] as const) {
+        const env = new ScienceWorld(task, v, { simplifications: "easy" })
+        let last = env.reset()
+        let gen = solvers[task](env)
+        for (let turn = 1; turn < 80 && !last.done; turn++) {
+          const next = gen.next()
+          if (next.done === true) break
+          if (turn === k) {
+            last = env.step("wait1")
+            gen = solvers[task](env)
+          } else last = env.step(next.value)
+        }
+        expect({ task, v, score: last.score }).toEqual({ task, v, score: 100 })
+      }
+    }
   })
 
   it("the recorded gold sequences of the reference transcripts reach 100", () => {

@@ -463,23 +463,43 @@ const toLiquidByHeat = (env: ScienceWorld, s: Obj, pot: Obj, careful: boolean) =
   changeUntil(env, s, pot, true, meltAt(s), () => stateOf(s) !== "solid", careful ? boilAt(s, true) : Infinity)
 const toSolidByCold = (env: ScienceWorld, s: Obj, pot: Obj) => changeUntil(env, s, pot, false, meltAt(s), () => stateOf(s) === "solid")
 
+/**
+ * The pot to work with: one already holding the focused object or the substance, else one
+ * already carried, else the kitchen's, else any (so that a solver started again mid-task
+ * goes on with the same pot).
+ */
+function* takePot(env: ScienceWorld, name: string): Generator<string, Obj, void> {
+  const pots = everything(env).filter((o) => o.name === "metal pot")
+  const agent = world(env).agent
+  const focused = world(env).focus[0]
+  // The focused substance's own container, even when the heat has renamed it (a metal pot in the blast furnace melts into "liquid steel").
+  const holder = focused?.container
+  let pot =
+    (holder !== undefined && holder !== agent.inventory && holder.movable && holder.containerProps?.isContainer === true ? holder : undefined) ??
+    pots.find((p) => p.children.some((c) => c.name === name)) ??
+    pots.find((p) => p.container === agent.inventory)
+  if (pot === undefined) {
+    yield* goTo(env, "kitchen")
+    pot = first(env, [...pots.filter((p) => roomOf(p) === here(env)), ...pots], "metal pot")
+  }
+  yield* reach(env, pot)
+  if (pot.container !== agent.inventory) yield phrase(env, "pick up {0}", [pot])
+  return pot
+}
+
 const matterTask =
   (mode: "boil" | "melt" | "freeze" | "change"): Solver =>
   function* (env) {
     const name = param(env, "objectName")
     const agent = world(env).agent
-    yield* goTo(env, "kitchen")
-    const pot = first(
-      env,
-      here(env)
-        .contentsRecursive()
-        .filter((o) => o.name === "metal pot"),
-      "metal pot"
-    )
-    yield* reach(env, pot)
-    yield phrase(env, "pick up {0}", [pot])
+    const pot = yield* takePot(env, name)
     let substance: Obj
-    if (name === "water") substance = yield* fetchWater(env, pot)
+    // Started again after the focus: the focused substance, whatever its state calls it now.
+    const focused = world(env).goals.cur >= 1 ? world(env).focus[0] : undefined
+    const inPot = pot.children.find((c) => c.name === name)
+    if (focused !== undefined && focused.container === pot) substance = focused
+    else if (inPot !== undefined) substance = inPot
+    else if (name === "water") substance = yield* fetchWater(env, pot)
     else {
       // Anything with that name (ice is named so once the first tick has frozen it).
       const found = everything(env).filter((o) => o.name === name && o.material !== undefined)
@@ -520,20 +540,27 @@ const matterTask =
  * Thermometer tasks
  */
 
-/** Take the kitchen's thermometer and focus on it. */
+/**
+ * Take the kitchen's thermometer (or keep the one carried) and focus on it, unless the
+ * task has already seen that focus (focusing on it again would be a wrong focus then).
+ */
 function* takeThermometer(env: ScienceWorld): Generator<string, Obj, void> {
   const name = param(env, "instrumentName")
-  yield* goTo(env, "kitchen")
-  const thermometer = first(
-    env,
-    here(env)
-      .contentsRecursive()
-      .filter((o) => o.name === name && o.device !== undefined),
-    name
-  )
-  yield* reach(env, thermometer)
-  yield phrase(env, "pick up {0}", [thermometer])
-  yield phrase(env, "focus on {0}", [thermometer])
+  const agent = world(env).agent
+  let thermometer = agent.inventory.children.find((o) => o.name === name && o.device !== undefined)
+  if (thermometer === undefined) {
+    yield* goTo(env, "kitchen")
+    thermometer = first(
+      env,
+      here(env)
+        .contentsRecursive()
+        .filter((o) => o.name === name && o.device !== undefined),
+      name
+    )
+    yield* reach(env, thermometer)
+    yield phrase(env, "pick up {0}", [thermometer])
+  }
+  if (world(env).goals.cur === 0) yield phrase(env, "focus on {0}", [thermometer])
   return thermometer
 }
 
@@ -608,18 +635,13 @@ const meltingPointTask: Solver = function* (env) {
   yield* takeThermometer(env)
   const name = param(env, "objectName")
   const agent = world(env).agent
-  yield* goTo(env, "kitchen")
-  const pot = first(
-    env,
-    here(env)
-      .contentsRecursive()
-      .filter((o) => o.name === "metal pot"),
-    "metal pot"
-  )
-  yield* reach(env, pot)
-  yield phrase(env, "pick up {0}", [pot])
+  const pot = yield* takePot(env, name)
   let substance: Obj
-  if (name === "water") substance = yield* fetchWater(env, pot)
+  const focused = world(env).goals.cur >= 2 ? world(env).focus[0] : undefined
+  const inPot = pot.children.find((c) => c.name === name)
+  if (focused !== undefined && focused.container === pot) substance = focused
+  else if (inPot !== undefined) substance = inPot
+  else if (name === "water") substance = yield* fetchWater(env, pot)
   else {
     substance = taskObject(env, name, "kitchen")
     if (substance.container !== pot) {
