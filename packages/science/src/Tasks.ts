@@ -48,7 +48,7 @@ export class UnknownTaskError extends Data.TaggedError("UnknownTaskError")<{ rea
 
 export class UnsupportedTaskError extends Data.TaggedError("UnsupportedTaskError")<{ readonly task: string }> {
   override toString(): string {
-    return `task ${this.task} is not implemented by this engine yet (spec versions 2 and 3: matter, chemistry, biology)`
+    return `task ${this.task} is not implemented by this engine yet (spec version 2 chemistry and version 3 biology)`
   }
 }
 
