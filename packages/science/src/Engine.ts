@@ -15,7 +15,7 @@ import { buildEntry } from "./world/Catalog.js"
 import { buildHouse } from "./world/House.js"
 import { enter, MODE_DETAILED, listDescription, type Obj, Portal, type WorldContext } from "./world/Obj.js"
 import type { Agent } from "./world/Places.js"
-import { InclinedPlane } from "./world/Things.js"
+import { InclinedPlane, Recipe } from "./world/Things.js"
 
 /** Bad arguments to load, with the Python wrapper's message (it raises ValueError). */
 export class ScienceLoadError extends Data.TaggedError("ScienceLoadError")<{ readonly message: string }> {
@@ -184,6 +184,9 @@ export class ScienceWorld {
     const data = variation(this.taskName, this.variation)
     const header = variationFile(this.taskName).header
     const placements = data.objs.map(buildEntry)
+    const { result, inputChemicals } = data.kv
+    if (typeof result === "string" && typeof inputChemicals === "string")
+      for (const p of placements) if (p.obj instanceof Recipe) p.obj.write(result, inputChemicals.split(","))
     const { universe, agent } = buildHouse(house(this.variation))
     for (const p of placements) {
       const room = universe.children.find((c) => c.name === p.room)

@@ -383,8 +383,12 @@ export class InRoomWithOpenDoor extends Goal {
 }
 
 export class InRoomWithObject extends Goal {
-  constructor(readonly objectName: string) {
-    super()
+  constructor(
+    readonly objectName: string,
+    key = "",
+    after: ReadonlyArray<string> = []
+  ) {
+    super("", key, after)
   }
   check(_obj: Obj | undefined, seq: GoalSequence, agent: Agent): GoalResult {
     const l = lowerOf(this.objectName)
@@ -441,6 +445,19 @@ export class PastActionExamineObject extends Goal {
   check(_obj: Obj | undefined, _seq: GoalSequence, agent: Agent): GoalResult {
     if (this.activatedAt === -1) this.activatedAt = agent.actionHistory.length
     for (const a of agent.actionHistory.slice(this.activatedAt)) if (a.name === "look at" && named(a.assignments.obj, lowerOf(this.objectName))) return SUCCESS
+    return NOTHING
+  }
+}
+
+/** An action `read` on a document with this name (or descript name, ignoring case) happened since the goal was first checked. */
+export class PastActionReadObject extends Goal {
+  activatedAt = -1
+  constructor(readonly documentName: string) {
+    super()
+  }
+  check(_obj: Obj | undefined, _seq: GoalSequence, agent: Agent): GoalResult {
+    if (this.activatedAt === -1) this.activatedAt = agent.actionHistory.length
+    for (const a of agent.actionHistory.slice(this.activatedAt)) if (a.name === "read" && named(a.assignments.document, lowerOf(this.documentName))) return SUCCESS
     return NOTHING
   }
 }

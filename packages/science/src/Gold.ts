@@ -16,7 +16,7 @@ import { Animal, Plant } from "./world/Living.js"
 import { Door, type Obj, type Portal } from "./world/Obj.js"
 import { Location } from "./world/Places.js"
 import { InclinedPlane } from "./world/Things.js"
-import { FlowerPot, Fountain } from "./world/Containers.js"
+import { FlowerPot, Fountain, Vessel } from "./world/Containers.js"
 
 export class GoldError extends Data.TaggedError("GoldError")<{ readonly task: string; readonly variation: number; readonly reason: string }> {
   override toString(): string {
@@ -665,8 +665,164 @@ const meltingPointTask: Solver = function* (env) {
   yield phrase(env, "focus on {0}", [box])
 }
 
+/*
+ * Chemistry: gather the ingredients alone in one container, mix it, focus on the product.
+ */
+
+/** Whether the agent has read a document with this name (the recipe) already. */
+const hasRead = (env: ScienceWorld, name: string): boolean => world(env).agent.actionHistory.some((a) => a.name === "read" && a.assignments.document?.name === name)
+
+const isLiquid = (o: Obj): boolean => o.material?.stateOfMatter === "liquid"
+
+/** A liquid alone in a movable vessel (a cup of paint, a jar of water), so that pouring the vessel moves just it. */
+const isPourable = (o: Obj): boolean => o.container instanceof Vessel && o.container.movable && o.container.contents(false).length === 1
+
+/**
+ * The thing to use for ingredient `name`: one outside `into` (a liquid only in a movable
+ * container holding nothing else, so that pouring moves it alone), nearest first: carried,
+ * in the agent's room, in the `near` room, elsewhere; reachable without opening first.
+ */
+const ingredientSource = (env: ScienceWorld, name: string, into: Obj, near: string): Obj => {
+  const agent = world(env).agent
+  const rank = (o: Obj): number => {
+    const room = roomOf(o)
+    const place = o.containersRecursive().includes(agent.inventory) ? 0 : room === here(env) ? 1 : room?.name === near ? 2 : 3
+    const closed = o.containersRecursive().some((c) => c.containerProps?.isClosable === true && !c.containerProps.isOpen) ? 1 : 0
+    return place * 2 + closed
+  }
+  const found = everything(env)
+    .filter((o) => o.name === name && !o.hidden && o.container !== into && !o.containersRecursive().includes(into))
+    .filter((o) => !isLiquid(o) || isPourable(o))
+    .map((o, i) => ({ o, r: rank(o), i }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+  return first(
+    env,
+    found.map((x) => x.o),
+    name
+  )
+}
+
+/** Put ingredient `name` into `into` (carried): water from a sink, a liquid by pouring its container, a solid by moving it. */
+function* addIngredient(env: ScienceWorld, name: string, into: Obj, near: string): Generator<string, void, void> {
+  if (name === "water" && !everything(env).some((o) => o.name === "water" && isLiquid(o) && o.container !== into && isPourable(o))) {
+    yield* fetchWater(env, into)
+    return
+  }
+  const source = ingredientSource(env, name, into, near)
+  yield* reach(env, source)
+  if (isLiquid(source)) yield phrase(env, "pour {0} into {1}", [source.container!, into])
+  else yield phrase(env, "move {0} to {1}", [source, into])
+}
+
+/**
+ * Make `product` in `into` (carried) from `inputs`, the ones already in it kept: add each
+ * missing one, then mix. Returns the product.
+ */
+function* mixInto(env: ScienceWorld, into: Obj, inputs: ReadonlyArray<string>, product: string, near: string): Generator<string, Obj, void> {
+  const made = () => into.children.find((c) => c.name === product)
+  if (made() === undefined) {
+    for (const name of inputs) if (!into.children.some((c) => c.name === name)) yield* addIngredient(env, name, into, near)
+    if (into.container !== world(env).agent.inventory) yield phrase(env, "pick up {0}", [into])
+    yield phrase(env, "mix {0}", [into])
+  }
+  return first(env, made() === undefined ? [] : [made()!], product)
+}
+
+/** An empty, open, movable container to mix in, carried: one already carried that holds the work, else an empty one nearest `near`. */
+function* mixingContainer(env: ScienceWorld, names: ReadonlyArray<string>, near: string, kitchenPot: boolean): Generator<string, Obj, void> {
+  const agent = world(env).agent
+  const usable = (o: Obj) => o instanceof Vessel && !(o instanceof FlowerPot) && o.name !== "book shelf" && o.movable && !o.containerProps!.isClosable
+  const holds = (o: Obj) => usable(o) && o.contents(false).some((c) => names.includes(c.name))
+  const holdsOnly = (o: Obj) => holds(o) && o.contents(false).every((c) => names.includes(c.name))
+  const carried = agent.inventory.children.filter(usable)
+  let c =
+    carried.find(holds) ??
+    everything(env).find((o) => holdsOnly(o) && !isSourceCup(o, names)) ??
+    carried.find((o) => o.contents(false).length === 0)
+  if (c === undefined) {
+    const empty = everything(env).filter((o) => usable(o) && o.contents(false).length === 0 && roomOf(o) !== undefined)
+    const pots = empty.filter((o) => o.name === "metal pot" && roomOf(o)!.name === "kitchen")
+    const inRoom = (room: string) => empty.filter((o) => roomOf(o)!.name === room)
+    const ordered = kitchenPot ? [...pots, ...inRoom(near), ...empty] : [...inRoom(near), ...empty]
+    const closedIn = (o: Obj) => o.containersRecursive().some((x) => x.containerProps?.isClosable === true && !x.containerProps.isOpen)
+    // One that can be named alone: identical empty cups side by side (a paint cupboard's) only answer with an ambiguity prompt.
+    const nameable = (o: Obj) => {
+      try {
+        phrase(env, "pick up {0}", [o])
+        return true
+      } catch {
+        return false
+      }
+    }
+    c = ordered.find((o) => !closedIn(o) && roomOf(o) === here(env) && nameable(o)) ?? first(env, ordered.filter((o) => !closedIn(o) || o.name === "metal pot"), "container to mix in")
+  }
+  if (c.container !== agent.inventory) {
+    yield* reach(env, c)
+    yield phrase(env, "pick up {0}", [c])
+  }
+  return c
+}
+
+/** A cup holding nothing but one of the named paints (a source of paint, not the work). */
+const isSourceCup = (o: Obj, names: ReadonlyArray<string>): boolean => {
+  const c = o.contents(false)
+  return c.length === 1 && names.includes(c[0].name) && /^(red|blue|yellow) paint$/.test(c[0].name)
+}
+
+/** TaskChemistryMix: read the recipe where the task says it is, gather the ingredients in a pot, mix, focus on the product. */
+const chemistryMixTask: Solver = function* (env) {
+  const result = param(env, "result")
+  const inputs = param(env, "inputChemicals").split(",")
+  const near = param(env, "location")
+  const existing = everything(env).find((o) => o.name === result)
+  if (existing === undefined) {
+    const pot = yield* mixingContainer(env, [...inputs, result], near, true)
+    if (!hasRead(env, "recipe")) {
+      const recipe = first(
+        env,
+        everything(env).filter((o) => o.name === "recipe"),
+        "recipe"
+      )
+      if (recipe.container !== world(env).agent.inventory) {
+        yield* reach(env, recipe)
+        yield phrase(env, "pick up {0}", [recipe])
+      }
+      yield phrase(env, "read {0}", [recipe])
+    }
+    yield* mixInto(env, pot, inputs, result, near)
+  }
+  const product = first(
+    env,
+    everything(env).filter((o) => o.name === result),
+    result
+  )
+  yield* reach(env, product)
+  yield phrase(env, "focus on {0}", [product])
+}
+
+/** TaskChemistryMixPaint: mix the secondary colour in a container of its own and focus on it; for the tertiary colour, add its other paint, mix and focus again. */
+const paintTask =
+  (tertiary: boolean): Solver =>
+  function* (env) {
+    const near = param(env, "location")
+    const secondary = param(env, "secondaryColor")
+    const inputs2 = param(env, "inputChemicalsSecondary").split(",")
+    const goals = world(env).goals
+    const c = yield* mixingContainer(env, [...inputs2, secondary, param(env, "tertiaryColor")], near, false)
+    if (goals.cur === 0) {
+      const made = yield* mixInto(env, c, inputs2, secondary, near)
+      yield phrase(env, "focus on {0}", [made])
+    }
+    if (!tertiary) return
+    const made = yield* mixInto(env, c, param(env, "inputChemicalsTertiary").split(","), param(env, "tertiaryColor"), near)
+    yield phrase(env, "focus on {0}", [made])
+  }
+
 export const solvers: Readonly<Record<string, Solver>> = {
   "use-thermometer": useThermometerTask,
+  "chemistry-mix": chemistryMixTask,
+  "chemistry-mix-paint-secondary-color": paintTask(false),
+  "chemistry-mix-paint-tertiary-color": paintTask(true),
   "measure-melting-point-known-substance": meltingPointTask,
   "measure-melting-point-unknown-substance": meltingPointTask,
   boil: matterTask("boil"),

@@ -63,7 +63,7 @@ describe("ScienceEnvironment", () => {
 
   it("splits: train = the train variations, IID = dev, OOD = test, over the implemented tasks", () => {
     const count = (s: "train" | "dev" | "test") => tasksInOrder.reduce((n, t) => n + splitOf(taskInfo(t).numVariations)[s].length, 0)
-    expect(tasksInOrder).toEqual(implementedTasks.filter((t) => t !== "use-thermometer").sort())
+    expect(tasksInOrder).toEqual(implementedTasks.filter((t) => t !== "use-thermometer" && !t.startsWith("chemistry-")).sort())
     expect(games("train").length).toBe(count("train"))
     expect([count("train"), count("dev"), count("test")]).toEqual([2836, 1418, 1433])
     const ids = ok((env) =>

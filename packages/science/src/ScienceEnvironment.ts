@@ -154,7 +154,7 @@ const resolve = (ref: GameRef): Effect.Effect<Game, EnvironmentError> => {
   if (game === undefined) return fail(`bad science game id "${ref.id}" (expected science/<task>/<variation>, e.g. science/find-animal/0)`)
   if (!taskNames().includes(game.task)) return fail(`${ref.id}: unknown science task "${game.task}" (known: ${taskNames().join(", ")})`)
   if (!implementedTasks.includes(game.task))
-    return fail(`${ref.id}: the task "${game.task}" is not implemented yet (chemistry of version 2, version 3 of the spec); implemented: ${[...implementedTasks].sort().join(", ")}`)
+    return fail(`${ref.id}: the task "${game.task}" is not implemented yet (version 3 of the spec: biology); implemented: ${[...implementedTasks].sort().join(", ")}`)
   const n = taskInfo(game.task).numVariations
   if (game.variation >= n) return fail(`${ref.id}: variation ${game.variation} out of range (${game.task} has ${n} variations, 0 to ${n - 1})`)
   return Effect.succeed(game)

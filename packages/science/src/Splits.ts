@@ -35,8 +35,11 @@ export interface Game {
 /** The one task EPO's lists leave out (spec section 12: L0 and L2 hold the other 29). */
 export const notInEpoLists: ReadonlyArray<string> = ["use-thermometer"]
 
+/** Implemented tasks kept out of the splits for now (the chemistry tasks join them in a commit of their own). */
+const notInSplitsYet: ReadonlyArray<string> = ["chemistry-mix", "chemistry-mix-paint-secondary-color", "chemistry-mix-paint-tertiary-color"]
+
 /** The implemented tasks EPO's lists hold, in EPO's task order (the sorted task names). */
-export const tasksInOrder: ReadonlyArray<string> = implementedTasks.filter((t) => !notInEpoLists.includes(t)).sort()
+export const tasksInOrder: ReadonlyArray<string> = implementedTasks.filter((t) => !notInEpoLists.includes(t) && !notInSplitsYet.includes(t)).sort()
 
 const cache = new Map<SplitName, ReadonlyArray<Game>>()
 

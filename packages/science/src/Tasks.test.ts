@@ -55,6 +55,12 @@ const original = (task: string, p: Params, v: number): string => {
       const t = javaString(p.temperaturePoint)
       return `Your task is to measure the melting point of ${x}, which is located around the ${s("location")}. First, focus on the thermometer. Next, focus on the ${x}. If the melting point of ${x} is above ${t} degrees celsius, focus on the ${s("boxAbove")}. If the melting point of ${x} is below ${t} degrees celsius, focus on the ${s("boxBelow")}. The boxes are located around the ${s("locationAnswerBox")}. `
     }
+    case "chemistry-mix":
+      return `Your task is to use chemistry to create the substance '${s("result")}'. A recipe and some of the ingredients might be found near the ${s("location")}. When you are done, focus on the ${s("result")}.`
+    case "chemistry-mix-paint-secondary-color":
+      return `Your task is to use chemistry to create ${s("secondaryColor")}. When you are done, focus on the ${s("secondaryColor")}.`
+    case "chemistry-mix-paint-tertiary-color":
+      return `Your task is to use chemistry to create ${s("tertiaryColor")}. When you are part-way done, focus on the intermediate (secondary color) paint you created.  When you are completely done, focus on the ${s("secondaryColor")}.`
     default:
       throw new Error(task)
   }
@@ -73,7 +79,10 @@ describe("tasks", () => {
       "change-the-state-of-matter-of",
       "use-thermometer",
       "measure-melting-point-known-substance",
-      "measure-melting-point-unknown-substance"
+      "measure-melting-point-unknown-substance",
+      "chemistry-mix",
+      "chemistry-mix-paint-secondary-color",
+      "chemistry-mix-paint-tertiary-color"
     ])
     expect(implementedTasks).toEqual([...version1Tasks, ...version2Tasks])
   })
@@ -120,6 +129,6 @@ describe("tasks", () => {
         checked++
       }
     }
-    expect(checked).toBe(4831 + 4 * 30 + 540 + 436 + 300)
+    expect(checked).toBe(4831 + 4 * 30 + 540 + 436 + 300 + 32 + 36 + 36)
   })
 })

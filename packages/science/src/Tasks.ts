@@ -34,6 +34,7 @@ import {
   ObjectConnectedToWire,
   ObjectInContainer,
   PastActionExamineObject,
+  PastActionReadObject,
   SpecificObjectInDirectContainer,
   wireConnectsObjectAndLightBulb,
   wireConnectsObjectAndPowerSource,
@@ -48,7 +49,7 @@ export class UnknownTaskError extends Data.TaggedError("UnknownTaskError")<{ rea
 
 export class UnsupportedTaskError extends Data.TaggedError("UnsupportedTaskError")<{ readonly task: string }> {
   override toString(): string {
-    return `task ${this.task} is not implemented by this engine yet (spec version 2 chemistry and version 3 biology)`
+    return `task ${this.task} is not implemented by this engine yet (spec version 3 biology)`
   }
 }
 
@@ -93,7 +94,7 @@ export const version1Tasks: ReadonlyArray<string> = [
   "power-component-renewable-vs-nonrenewable-energy"
 ]
 
-/** The version-2 task types this engine implements so far (spec section 14: matter). */
+/** The version-2 task types (spec section 14: matter and measurement, chemistry). */
 export const version2Tasks: ReadonlyArray<string> = [
   "boil",
   "melt",
@@ -101,7 +102,10 @@ export const version2Tasks: ReadonlyArray<string> = [
   "change-the-state-of-matter-of",
   "use-thermometer",
   "measure-melting-point-known-substance",
-  "measure-melting-point-unknown-substance"
+  "measure-melting-point-unknown-substance",
+  "chemistry-mix",
+  "chemistry-mix-paint-secondary-color",
+  "chemistry-mix-paint-tertiary-color"
 ]
 
 /** Every task type this engine implements: version 1, then version 2. */
@@ -290,6 +294,56 @@ const meltingPointTask = (p: Params) => {
   )
 }
 
+const list = (p: Params, key: string): ReadonlyArray<string> => str(p, key).split(",")
+
+/** TaskChemistryMix: focus the product; shaping: move, be near each input, the inputs alone in a container, near the product, read the recipe. */
+const chemistryMixTask = (p: Params) => {
+  const result = str(p, "result")
+  const inputs = list(p, "inputChemicals")
+  return new GoalSequence(
+    [new Find(result)],
+    [
+      new MoveToNewLocation(),
+      ...inputs.map((i) => new InRoomWithObject(i)),
+      new ObjectsInSingleContainer(inputs),
+      new InRoomWithObject(result),
+      new PastActionReadObject("recipe")
+    ]
+  )
+}
+
+/** TaskChemistryMixPaint (secondary): focus the secondary paint. */
+const secondaryPaintTask = (p: Params) => {
+  const secondary = str(p, "secondaryColor")
+  const inputs = list(p, "inputChemicalsSecondary")
+  return new GoalSequence(
+    [new Find(secondary)],
+    [new MoveToNewLocation(), ...inputs.map((i) => new InRoomWithObject(i)), new ObjectsInSingleContainer(inputs), new InRoomWithObject(secondary)]
+  )
+}
+
+/** TaskChemistryMixPaint (tertiary): focus the secondary paint (which clears the focus), then the tertiary one. */
+const tertiaryPaintTask = (p: Params) => {
+  const secondary = str(p, "secondaryColor")
+  const tertiary = str(p, "tertiaryColor")
+  const location = str(p, "location")
+  const inputs2 = list(p, "inputChemicalsSecondary")
+  const inputs3 = list(p, "inputChemicalsTertiary")
+  return new GoalSequence(
+    [new Find(secondary, true, true), new Find(tertiary)],
+    [
+      new MoveToNewLocation(location),
+      new MoveToLocation(location),
+      ...inputs2.map((i) => new InRoomWithObject(i)),
+      new ObjectsInSingleContainer(inputs2),
+      new InRoomWithObject(secondary, "secondary"),
+      ...inputs3.map((i) => new InRoomWithObject(i, `tertiary_${i}`, ["secondary"])),
+      new ObjectsInSingleContainer(inputs3),
+      new InRoomWithObject(tertiary)
+    ]
+  )
+}
+
 const goalBuilders: Readonly<Record<string, (p: Params, ctx: GoalContext) => GoalSequence>> = {
   "find-living-thing": findTask(focusOnLivingThing),
   "find-non-living-thing": findTask(() => new FocusOnNonlivingThing()),
@@ -313,6 +367,9 @@ const goalBuilders: Readonly<Record<string, (p: Params, ctx: GoalContext) => Goa
   "use-thermometer": thermometerTask,
   "measure-melting-point-known-substance": meltingPointTask,
   "measure-melting-point-unknown-substance": meltingPointTask,
+  "chemistry-mix": chemistryMixTask,
+  "chemistry-mix-paint-secondary-color": secondaryPaintTask,
+  "chemistry-mix-paint-tertiary-color": tertiaryPaintTask,
   "change-the-state-of-matter-of": matterTask(() => [new IsStateOfMatter(), new IsDifferentStateOfMatter()], true, true, 10),
   "power-component": (p) => {
     const part = str(p, "componentToPower")

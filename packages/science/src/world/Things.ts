@@ -310,6 +310,11 @@ export class Recipe extends Document {
   override read(): string {
     return `The recipe reads:\n${this.text}`
   }
+  /** Recipe.mkRecipe: the recipe for a product of these ingredients (TaskChemistryMix gives the task's own). */
+  write(product: string, ingredients: ReadonlyArray<string>): void {
+    this.title = `instructions to make ${product}`
+    this.text = `To make ${product}, you need to mix ${ingredients.join(", ")}.`
+  }
 }
 
 export class Book extends Document {
