@@ -11,8 +11,9 @@
  * actions) on a fixed sample of every version-1 task's variations: their observations,
  * valid actions, possible objects and task descriptions. (Still the version-1 tasks
  * only: the shipped science checkpoint, Pretrained.scienceGenerate, was trained over this
- * 1,750-token vocabulary, so rebuilding it over the version-2 tasks too, which adds 6 words,
- * means rebuilding that checkpoint as well.) The tab and the books'
+ * 1,750-token vocabulary, so rebuilding it over the version-2 tasks too, which gives 1,800
+ * tokens (words such as 'gaseous', 'broken', 'cashews', 'Violet'), means rebuilding that
+ * checkpoint as well.) The tab and the books'
  * typographic characters are added as tokens so that every text of the engine encodes
  * (the books' words are left to the character fallback).
  */

@@ -4,9 +4,9 @@
  * implemented task (EPO's L0.train), `eval_in_distribution` their dev variations (EPO's
  * "IID" test set, L0.test) and `eval_out_of_distribution` their test variations (EPO's
  * "OOD" test set, L1.test). EPO's lists cover the 29 tasks other than use-thermometer;
- * here they cover those of them this engine implements (version 1 and the version-2
- * matter and melting-point tasks; use-thermometer is implemented but, as in EPO, in no
- * split: it is played by game id).
+ * here they cover those of them this engine implements (version 1 and version 2: the
+ * matter, melting-point and chemistry tasks; use-thermometer is implemented but, as in
+ * EPO, in no split: it is played by game id).
  *
  * Game ids are "science/<task>/<variation>". A seed of a split picks one of its pairs
  * uniformly (EPO draws with `random.choice`, so tasks weigh by their variation counts),
@@ -35,11 +35,8 @@ export interface Game {
 /** The one task EPO's lists leave out (spec section 12: L0 and L2 hold the other 29). */
 export const notInEpoLists: ReadonlyArray<string> = ["use-thermometer"]
 
-/** Implemented tasks kept out of the splits for now (the chemistry tasks join them in a commit of their own). */
-const notInSplitsYet: ReadonlyArray<string> = ["chemistry-mix", "chemistry-mix-paint-secondary-color", "chemistry-mix-paint-tertiary-color"]
-
 /** The implemented tasks EPO's lists hold, in EPO's task order (the sorted task names). */
-export const tasksInOrder: ReadonlyArray<string> = implementedTasks.filter((t) => !notInEpoLists.includes(t) && !notInSplitsYet.includes(t)).sort()
+export const tasksInOrder: ReadonlyArray<string> = implementedTasks.filter((t) => !notInEpoLists.includes(t)).sort()
 
 const cache = new Map<SplitName, ReadonlyArray<Game>>()
 
