@@ -109,6 +109,7 @@ const makers: Readonly<Record<string, () => Obj>> = {
   Dough: () => new T.BakedFood("dough", "white", "FlourProp"),
   Flour: () => new T.BakedFood("flour", "white", "FlourProp"),
   Sandwich: () => new T.Sandwich("red"),
+  Jam: () => new T.ColouredFood("jam", "red", "", true, "JamProp"),
   UnknownSubstanceElectricalConductivity: () => new T.UnknownSubstance("red"),
   UnknownSubstanceThermal: () => new T.UnknownSubstance("red"),
   ...Object.fromEntries(Object.keys(L.animals).map((c) => [c, () => L.makeAnimal(c)])),
@@ -156,7 +157,6 @@ const notBuilt: Readonly<Record<string, string>> = {
   Portal: "abstract base",
   Food: "abstract base",
   Fruit: "abstract base",
-  Jam: "chemistry products: version 2",
   Paint: "abstract base"
 }
 
