@@ -196,9 +196,19 @@ export interface ReferentList extends ParserReferents {
   readonly all: ReadonlyArray<Referent>
 }
 
+const referentLists = new Map<string, ReferentList>()
+
+/** The list of these referents, shared by every object that has the same ones (most objects recur in every world: air, tables, cups). */
 const referentList = (raw: ReadonlyArray<string>): ReferentList => {
-  const all = raw.map(referentOf)
-  return { all, ...parserReferents(all) }
+  const key = raw.join("\0")
+  let list = referentLists.get(key)
+  if (list === undefined) {
+    if (referentLists.size > 100_000) referentLists.clear()
+    const all = raw.map(referentOf)
+    list = { all, ...parserReferents(all) }
+    referentLists.set(key, list)
+  }
+  return list
 }
 
 const sameReferents = (list: ReferentList, raw: ReadonlyArray<string>): boolean => {
