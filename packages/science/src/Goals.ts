@@ -9,7 +9,7 @@
  */
 import { InclinedPlane } from "./world/Things.js"
 import { Animal, LivingThing, Plant } from "./world/Living.js"
-import { Door, type Obj, Terminal } from "./world/Obj.js"
+import { Door, Obj, Terminal } from "./world/Obj.js"
 import type { Agent } from "./world/Places.js"
 import { Generator, LightBulb, PolarizedComponent, Wire } from "./world/Electrical.js"
 import { AnswerBox } from "./world/Containers.js"
@@ -172,7 +172,12 @@ const sameLower = (s: string, l: string): boolean => s.length === l.length && (s
 const lowerIfSameLength = (s: string, target: string): string | undefined => (s.length === target.length ? s.toLowerCase() : undefined)
 
 /** The object's name or descriptName is `l` (lower-cased with `lowerOf` once, before a loop over objects), ignoring case. */
-const named = (o: Obj, l: string): boolean => sameLower(o.name, l) || sameLower(o.descriptName(), l)
+const named = (o: Obj, l: string): boolean => sameLower(o.name, l) || (mayDescribeOtherwise(o) && sameLower(o.descriptName(), l))
+
+const baseDescriptName = Obj.prototype.descriptName
+
+/** Whether `descriptName()` can differ from `name`: the base one does only for what burns or has burned (goals ask this of every visible object each tick). */
+const mayDescribeOtherwise = (o: Obj): boolean => o.descriptName !== baseDescriptName || o.isOnFire() || o.hasCombusted()
 
 const isNotLastSatisfied = (obj: Obj, seq: GoalSequence): boolean => seq.lastSatisfiedWith !== undefined && seq.lastSatisfiedWith !== obj
 
