@@ -487,30 +487,41 @@ function* takePot(env: ScienceWorld, name: string): Generator<string, Obj, void>
   return pot
 }
 
+/**
+ * The task's substance in the pot the agent holds: when the solver is started again past
+ * the focus on it (ordered goal `focusGoal`), the focused substance, whatever its state
+ * calls it now; else one already in the pot; else water from a tap; else `locate()`'s
+ * object, moved (a solid) or poured (its container) into the pot, which is picked up again.
+ */
+function* substanceInPot(env: ScienceWorld, pot: Obj, name: string, focusGoal: number, locate: () => Obj): Generator<string, Obj, void> {
+  const focused = world(env).goals.cur >= focusGoal ? world(env).focus[0] : undefined
+  if (focused !== undefined && focused.container === pot) return focused
+  const inPot = pot.children.find((c) => c.name === name)
+  if (inPot !== undefined) return inPot
+  if (name === "water") return yield* fetchWater(env, pot)
+  const substance = locate()
+  if (substance.container !== pot) {
+    yield* reach(env, substance)
+    if (stateOf(substance) === "solid") yield phrase(env, "move {0} to {1}", [substance, pot])
+    else yield phrase(env, "pour {0} into {1}", [substance.container!, pot])
+  }
+  if (pot.container !== world(env).agent.inventory) yield phrase(env, "pick up {0}", [pot])
+  return substance
+}
+
 const matterTask =
   (mode: "boil" | "melt" | "freeze" | "change"): Solver =>
   function* (env) {
     const name = param(env, "objectName")
-    const agent = world(env).agent
     const pot = yield* takePot(env, name)
-    let substance: Obj
-    // Started again after the focus: the focused substance, whatever its state calls it now.
-    const focused = world(env).goals.cur >= 1 ? world(env).focus[0] : undefined
-    const inPot = pot.children.find((c) => c.name === name)
-    if (focused !== undefined && focused.container === pot) substance = focused
-    else if (inPot !== undefined) substance = inPot
-    else if (name === "water") substance = yield* fetchWater(env, pot)
-    else {
-      // Anything with that name (ice is named so once the first tick has frozen it).
-      const found = everything(env).filter((o) => o.name === name && o.material !== undefined)
-      substance = first(env, found, name)
-      if (substance.container !== pot) {
-        yield* reach(env, substance)
-        if (stateOf(substance) === "solid") yield phrase(env, "move {0} to {1}", [substance, pot])
-        else yield phrase(env, "pour {0} into {1}", [substance.container!, pot])
-      }
-      if (pot.container !== agent.inventory) yield phrase(env, "pick up {0}", [pot])
-    }
+    // Anything with that name (ice is named so once the first tick has frozen it).
+    const substance = yield* substanceInPot(env, pot, name, 1, () =>
+      first(
+        env,
+        everything(env).filter((o) => o.name === name && o.material !== undefined),
+        name
+      )
+    )
     yield phrase(env, "focus on {0}", [substance])
     const s = substance
     const state = stateOf(s)
@@ -634,23 +645,8 @@ function* meltingPointExperiment(env: ScienceWorld, substance: Obj, pot: Obj, th
 const meltingPointTask: Solver = function* (env) {
   yield* takeThermometer(env)
   const name = param(env, "objectName")
-  const agent = world(env).agent
   const pot = yield* takePot(env, name)
-  let substance: Obj
-  const focused = world(env).goals.cur >= 2 ? world(env).focus[0] : undefined
-  const inPot = pot.children.find((c) => c.name === name)
-  if (focused !== undefined && focused.container === pot) substance = focused
-  else if (inPot !== undefined) substance = inPot
-  else if (name === "water") substance = yield* fetchWater(env, pot)
-  else {
-    substance = taskObject(env, name, "kitchen")
-    if (substance.container !== pot) {
-      yield* reach(env, substance)
-      if (stateOf(substance) === "solid") yield phrase(env, "move {0} to {1}", [substance, pot])
-      else yield phrase(env, "pour {0} into {1}", [substance.container!, pot])
-    }
-    if (pot.container !== agent.inventory) yield phrase(env, "pick up {0}", [pot])
-  }
+  const substance = yield* substanceInPot(env, pot, name, 2, () => taskObject(env, name, "kitchen"))
   yield phrase(env, "focus on {0}", [substance])
   const above = yield* meltingPointExperiment(env, substance, pot, Number(world(env).params.temperaturePoint))
   yield* goTo(env, param(env, "locationAnswerBox"))
