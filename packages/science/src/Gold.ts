@@ -53,6 +53,15 @@ const first = <A>(env: ScienceWorld, xs: ReadonlyArray<A>, what: string): A => {
   if (xs.length === 0) throw new GoldError({ task: env.taskName, variation: env.variation, reason: `found no ${what}` })
   return xs[0]
 }
+/** The first object named `name` (UUID order) that the agent can reach where it is; a GoldError when there is none. */
+const hereNamed = (env: ScienceWorld, name: string): Obj =>
+  first(
+    env,
+    here(env)
+      .contentsRecursiveAccessible()
+      .filter((o) => o.name === name),
+    name
+  )
 const roomOf = (o: Obj): Obj | undefined => {
   let c = o.container
   while (c !== undefined && !(c instanceof Location)) c = c.container
@@ -160,7 +169,7 @@ const findTask =
     yield phrase(env, "focus on {0}", [target])
     if (carried.container !== world(env).agent.inventory) yield phrase(env, "pick up {0}", [carried])
     yield* goTo(env, boxRoom)
-    const answerBox = first(env, here(env).contentsRecursiveAccessible().filter((o) => o.name === box), box)
+    const answerBox = hereNamed(env, box)
     yield phrase(env, "move {0} to {1}", [carried, answerBox])
   }
 
@@ -170,13 +179,7 @@ const lifespanTask =
   function* (env) {
     yield* goTo(env, param(env, "location"))
     for (const key of keys) {
-      const animal = first(
-        env,
-        here(env)
-          .contentsRecursiveAccessible()
-          .filter((o) => o.name === param(env, key)),
-        param(env, key)
-      )
+      const animal = hereNamed(env, param(env, key))
       yield phrase(env, "focus on {0}", [animal])
     }
   }
@@ -260,13 +263,7 @@ const conductivityTask =
     if (name === "water") {
       // Water from the fountain, in the greenhouse's jug.
       yield* goTo(env, "greenhouse")
-      const jug = first(
-        env,
-        here(env)
-          .contentsRecursiveAccessible()
-          .filter((o) => o.name === "jug"),
-        "jug"
-      )
+      const jug = hereNamed(env, "jug")
       yield phrase(env, "pick up {0}", [jug])
       yield* goTo(env, "outside")
       const fountain = first(
@@ -606,13 +603,7 @@ const useThermometerTask: Solver = function* (env) {
     if ((now >= threshold && next >= threshold) || (now <= threshold && next <= threshold)) break
   }
   const boxName = param(env, m.temperatureC >= threshold ? "boxAbove" : "boxBelow")
-  const box = first(
-    env,
-    here(env)
-      .contentsRecursiveAccessible()
-      .filter((o) => o.name === boxName),
-    boxName
-  )
+  const box = hereNamed(env, boxName)
   yield phrase(env, "move {0} to {1}", [thing, box])
 }
 
@@ -651,13 +642,7 @@ const meltingPointTask: Solver = function* (env) {
   const above = yield* meltingPointExperiment(env, substance, pot, Number(world(env).params.temperaturePoint))
   yield* goTo(env, param(env, "locationAnswerBox"))
   const boxName = param(env, above ? "boxAbove" : "boxBelow")
-  const box = first(
-    env,
-    here(env)
-      .contentsRecursiveAccessible()
-      .filter((o) => o.name === boxName),
-    boxName
-  )
+  const box = hereNamed(env, boxName)
   yield phrase(env, "focus on {0}", [box])
 }
 
