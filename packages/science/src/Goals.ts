@@ -10,6 +10,7 @@
 import { InclinedPlane } from "./world/Things.js"
 import { Animal, LivingThing, Plant } from "./world/Living.js"
 import { Door, Obj, Terminal } from "./world/Obj.js"
+import type { Material } from "./world/Material.js"
 import type { Agent } from "./world/Places.js"
 import { Generator, LightBulb, PolarizedComponent, Wire } from "./world/Electrical.js"
 import { AnswerBox } from "./world/Containers.js"
@@ -180,6 +181,10 @@ const baseDescriptName = Obj.prototype.descriptName
 const mayDescribeOtherwise = (o: Obj): boolean => o.descriptName !== baseDescriptName || o.isOnFire() || o.hasCombusted()
 
 const isNotLastSatisfied = (obj: Obj, seq: GoalSequence): boolean => seq.lastSatisfiedWith !== undefined && seq.lastSatisfiedWith !== obj
+
+/** The material of the focused object when it is the one the last goal passed with (the state-of-matter goals' subject). */
+const focusedMaterial = (obj: Obj | undefined, seq: GoalSequence): Material | undefined =>
+  obj === undefined || isNotLastSatisfied(obj, seq) ? undefined : obj.material
 
 /*
  * Focus goals
@@ -544,8 +549,8 @@ export class ChangeStateOfMatter extends Goal {
     super()
   }
   check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
-    const m = obj?.material
-    if (obj === undefined || m === undefined || isNotLastSatisfied(obj, seq)) return NOTHING
+    const m = focusedMaterial(obj, seq)
+    if (m === undefined) return NOTHING
     if (m.stateOfMatter === this.state || (this.combustionAllowed && m.isCombusting)) {
       this.satisfiedWith = obj
       return SUCCESS
@@ -557,8 +562,8 @@ export class ChangeStateOfMatter extends Goal {
 /** The focused object has a material: its state is stored under the key "stateOfMatter". */
 export class IsStateOfMatter extends Goal {
   check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
-    const m = obj?.material
-    if (obj === undefined || m === undefined || isNotLastSatisfied(obj, seq)) return NOTHING
+    const m = focusedMaterial(obj, seq)
+    if (m === undefined) return NOTHING
     seq.storedValues.set("stateOfMatter", m.stateOfMatter)
     this.satisfiedWith = obj
     return SUCCESS
@@ -568,8 +573,8 @@ export class IsStateOfMatter extends Goal {
 /** The focused object's state differs from the one stored by IsStateOfMatter. */
 export class IsDifferentStateOfMatter extends Goal {
   check(obj: Obj | undefined, seq: GoalSequence): GoalResult {
-    const m = obj?.material
-    if (obj === undefined || m === undefined || isNotLastSatisfied(obj, seq)) return NOTHING
+    const m = focusedMaterial(obj, seq)
+    if (m === undefined) return NOTHING
     if (m.stateOfMatter !== (seq.storedValues.get("stateOfMatter") ?? "")) {
       this.satisfiedWith = obj
       return SUCCESS

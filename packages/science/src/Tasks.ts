@@ -218,26 +218,30 @@ const powerUnordered = (part: string, source = ""): Array<Goal> => [
   wireConnectsObjectAndPowerSource(part, source)
 ]
 
+const heaters = ["stove", "blast furnace", "oven", "hot plate"]
+
+/**
+ * The shaping goals of heating something, shared by the matter and melting-point tasks: a
+ * heater turned on, a lighter held, wood in the fire pit and lit, the focused object in a
+ * heater or the fire pit (those last after the keys `after`).
+ */
+const heatingGoals = (after: ReadonlyArray<string>): Array<Goal> => [
+  ...heaters.map((h) => new DeviceWithNameState(h, true)),
+  new SpecificObjectInDirectContainer("inventory", ["lighter"]),
+  new SpecificObjectInDirectContainer("fire pit", ["wood"], "wood1"),
+  new TemperatureOnFire("wood", "ignite", ["wood1"]),
+  ...[...heaters, "fire pit"].map((h) => new ObjectInContainer(h, [], "", after))
+]
+
 /** TaskChangeOfState's shaping goals: near the substance, alone in a container, heaters (or coolers) used, the temperature moved. */
-const matterUnordered = (name: string, heat: boolean, cool: boolean, tempDelta: number): Array<Goal> => {
-  const heaters = ["stove", "blast furnace", "oven", "hot plate"]
-  return [
-    new InRoomWithObject(name),
-    new ObjectsInSingleContainer([name]),
-    ...(heat
-      ? [
-          ...heaters.map((h) => new DeviceWithNameState(h, true)),
-          new SpecificObjectInDirectContainer("inventory", ["lighter"]),
-          new SpecificObjectInDirectContainer("fire pit", ["wood"], "wood1"),
-          new TemperatureOnFire("wood", "ignite", ["wood1"]),
-          ...[...heaters, "fire pit"].map((h) => new ObjectInContainer(h))
-        ]
-      : []),
-    ...(cool ? [new ObjectInContainer("fridge"), new ObjectInContainer("freezer")] : []),
-    ...(heat ? [new TemperatureChange(tempDelta, true)] : []),
-    ...(cool ? [new TemperatureChange(tempDelta, false)] : [])
-  ]
-}
+const matterUnordered = (name: string, heat: boolean, cool: boolean, tempDelta: number): Array<Goal> => [
+  new InRoomWithObject(name),
+  new ObjectsInSingleContainer([name]),
+  ...(heat ? heatingGoals([]) : []),
+  ...(cool ? [new ObjectInContainer("fridge"), new ObjectInContainer("freezer")] : []),
+  ...(heat ? [new TemperatureChange(tempDelta, true)] : []),
+  ...(cool ? [new TemperatureChange(tempDelta, false)] : [])
+]
 
 const matterTask = (states: (name: string) => [Goal, Goal], heat: boolean, cool: boolean, tempDelta: number) => (p: Params) => {
   const name = str(p, "objectName")
@@ -268,7 +272,6 @@ const meltingPointTask = (p: Params) => {
   const instrument = str(p, "instrumentName")
   const name = str(p, "objectName")
   const box = Number(p.meltingPoint) >= Number(p.temperaturePoint) ? str(p, "boxAbove") : str(p, "boxBelow")
-  const heaters = ["stove", "blast furnace", "oven", "hot plate"]
   return new GoalSequence(
     [new Find(instrument, true, true), new Find(name, true, false, "", "focusObject"), new FindAnswerBox(box)],
     [
@@ -284,11 +287,7 @@ const meltingPointTask = (p: Params) => {
       new PastActionUseObjectOnObject(instrument, name),
       new PastActionUseObjectOnObject(instrument, name, "", ["heatObject"]),
       new ObjectsInSingleContainer([name]),
-      ...heaters.map((h) => new DeviceWithNameState(h, true)),
-      new SpecificObjectInDirectContainer("inventory", ["lighter"]),
-      new SpecificObjectInDirectContainer("fire pit", ["wood"], "wood1"),
-      new TemperatureOnFire("wood", "ignite", ["wood1"]),
-      ...[...heaters, "fire pit"].map((h) => new ObjectInContainer(h, [], "", ["focusObject"])),
+      ...heatingGoals(["focusObject"]),
       new TemperatureChange(20, true, "heatObject", ["focusObject"])
     ]
   )
