@@ -386,9 +386,14 @@ const deviceIn = (env: ScienceWorld, room: string, name: string): Obj =>
 const stateOf = (o: Obj): State => o.material!.stateOfMatter as State
 const burning = (o: Obj): boolean => o.material?.isCombusting === true
 
+const isClosed = (o: Obj): boolean => o.containerProps?.isClosable === true && !o.containerProps.isOpen
+
+/** Whether some container around `o` is closed (reaching it means opening that first). */
+const enclosed = (o: Obj): boolean => o.containersRecursive().some(isClosed)
+
 /** Open `o` (a closed container) when it is closed. */
 function* openIfClosed(env: ScienceWorld, o: Obj): Generator<string, void, void> {
-  if (o.containerProps?.isClosable === true && !o.containerProps.isOpen) yield phrase(env, "open {0}", [o])
+  if (isClosed(o)) yield phrase(env, "open {0}", [o])
 }
 
 /** Open the closed containers between the agent's room and `o`, outermost first. */
@@ -558,13 +563,7 @@ function* takeThermometer(env: ScienceWorld): Generator<string, Obj, void> {
   let thermometer = agent.inventory.children.find((o) => o.name === name && o.device !== undefined)
   if (thermometer === undefined) {
     yield* goTo(env, "kitchen")
-    thermometer = first(
-      env,
-      here(env)
-        .contentsRecursive()
-        .filter((o) => o.name === name && o.device !== undefined),
-      name
-    )
+    thermometer = deviceIn(env, "kitchen", name)
     yield* reach(env, thermometer)
     yield phrase(env, "pick up {0}", [thermometer])
   }
@@ -668,7 +667,7 @@ const ingredientSource = (env: ScienceWorld, name: string, into: Obj, near: stri
   const rank = (o: Obj): number => {
     const room = roomOf(o)
     const place = o.containersRecursive().includes(agent.inventory) ? 0 : room === here(env) ? 1 : room?.name === near ? 2 : 3
-    const closed = o.containersRecursive().some((c) => c.containerProps?.isClosable === true && !c.containerProps.isOpen) ? 1 : 0
+    const closed = enclosed(o) ? 1 : 0
     return place * 2 + closed
   }
   const found = everything(env)
@@ -725,7 +724,6 @@ function* mixingContainer(env: ScienceWorld, names: ReadonlyArray<string>, near:
     const pots = empty.filter((o) => o.name === "metal pot" && roomOf(o)!.name === "kitchen")
     const inRoom = (room: string) => empty.filter((o) => roomOf(o)!.name === room)
     const ordered = kitchenPot ? [...pots, ...inRoom(near), ...empty] : [...inRoom(near), ...empty]
-    const closedIn = (o: Obj) => o.containersRecursive().some((x) => x.containerProps?.isClosable === true && !x.containerProps.isOpen)
     // One that can be named alone: identical empty cups side by side (a paint cupboard's) only answer with an ambiguity prompt.
     const nameable = (o: Obj) => {
       try {
@@ -735,7 +733,7 @@ function* mixingContainer(env: ScienceWorld, names: ReadonlyArray<string>, near:
         return false
       }
     }
-    c = ordered.find((o) => !closedIn(o) && roomOf(o) === here(env) && nameable(o)) ?? first(env, ordered.filter((o) => !closedIn(o) || o.name === "metal pot"), "container to mix in")
+    c = ordered.find((o) => !enclosed(o) && roomOf(o) === here(env) && nameable(o)) ?? first(env, ordered.filter((o) => !enclosed(o) || o.name === "metal pot"), "container to mix in")
   }
   if (c.container !== agent.inventory) {
     yield* reach(env, c)
