@@ -326,7 +326,8 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
         const stepped = yield* guard(() => input.optimiser.step(policy.variables, named, state, input.learningRate)).pipe(Effect.tapError(() => Effect.sync(release)))
         // One read of the loss, the metrics and (on webgpu) the norm, after the step is queued.
         const norm = stepped.gradNorm
-        const read = yield* Tensors.read(typeof norm === "number" ? scalars() : [...scalars(), norm])
+        const pending = typeof norm === "number" ? scalars() : [...scalars(), norm]
+        const read = yield* Effect.ensuring(Tensors.read(pending), Effect.sync(() => tf.dispose(pending)))
         let loss = 0
         const metrics: Record<string, number> = {}
         let at = 0
@@ -335,7 +336,6 @@ export const update = (input: UpdateInput): Effect.Effect<UpdateOutput, UpdateEr
           for (const k of Object.keys(e.metrics)) metrics[k] = (metrics[k] ?? 0) + read[at++]![0]!
         }
         const stepNorm = typeof norm === "number" ? norm : read[at]![0]!
-        tf.dispose(typeof norm === "number" ? scalars() : [...scalars(), norm])
         if (!Number.isFinite(loss)) {
           tf.dispose(Object.values(grads))
           AdamW.dispose(stepped.state)
