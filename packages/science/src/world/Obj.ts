@@ -532,6 +532,7 @@ export class Obj {
     let list = this.sharedReferentList()
     if (list === undefined) {
       const raw = this.referents()
+      // Unchanged referents keep the list without building the shared lists' key.
       list = m !== undefined && sameReferents(m.list, raw) ? m.list : referentList(raw)
     }
     this.memo = { rev: this.rev, dependency, list, withContainers: m?.withContainers }
